@@ -1,0 +1,161 @@
+// Package adminclient is a small Go client for localaws's admin API, for tests and benchmarks: health,
+// state dump, reset, call counters, fault rules and run-time configuration.
+package adminclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
+)
+
+// Client talks to one localaws endpoint.
+type Client struct {
+	endpoint string
+	http     *http.Client
+}
+
+// New returns a client for the localaws endpoint (for example "http://127.0.0.1:4566").
+func New(endpoint string) *Client {
+	return &Client{endpoint: strings.TrimSuffix(endpoint, "/"), http: http.DefaultClient}
+}
+
+// Health checks that the server answers.
+func (c *Client) Health(ctx context.Context) (server.Health, error) {
+	var h server.Health
+	return h, c.do(ctx, http.MethodGet, "health", nil, &h)
+}
+
+// State decodes the JSON dump of every service's state into v.
+func (c *Client) State(ctx context.Context, v any) error {
+	return c.do(ctx, http.MethodGet, "state", nil, v)
+}
+
+// Reset drops all state, counters, fault rules and quotas.
+func (c *Client) Reset(ctx context.Context) error {
+	return c.do(ctx, http.MethodPost, "reset", nil, nil)
+}
+
+// Calls returns the call counters.
+func (c *Client) Calls(ctx context.Context) (Calls, error) {
+	var r server.CallsResponse
+	err := c.do(ctx, http.MethodGet, "calls", nil, &r)
+	return Calls(r.Calls), err
+}
+
+// ResetCalls zeroes the call counters.
+func (c *Client) ResetCalls(ctx context.Context) error {
+	return c.do(ctx, http.MethodDelete, "calls", nil, nil)
+}
+
+// AddFault adds a fault rule and returns it with its ID.
+func (c *Client) AddFault(ctx context.Context, f server.Fault) (server.Fault, error) {
+	var out server.Fault
+	return out, c.do(ctx, http.MethodPost, "faults", f, &out)
+}
+
+// Faults lists the fault rules with their hit counts.
+func (c *Client) Faults(ctx context.Context) ([]server.Fault, error) {
+	var out []server.Fault
+	return out, c.do(ctx, http.MethodGet, "faults", nil, &out)
+}
+
+// RemoveFault removes one fault rule.
+func (c *Client) RemoveFault(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "faults/"+id, nil, nil)
+}
+
+// ClearFaults removes every fault rule.
+func (c *Client) ClearFaults(ctx context.Context) error {
+	return c.do(ctx, http.MethodDelete, "faults", nil, nil)
+}
+
+// Config returns the run-time configuration.
+func (c *Client) Config(ctx context.Context) (server.Config, error) {
+	var out server.Config
+	return out, c.do(ctx, http.MethodGet, "config", nil, &out)
+}
+
+// SetConfig applies a configuration patch and returns the configuration in force.
+func (c *Client) SetConfig(ctx context.Context, p server.ConfigPatch) (server.Config, error) {
+	var out server.Config
+	return out, c.do(ctx, http.MethodPatch, "config", p, &out)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("encoding %s %s: %w", method, path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.endpoint+"/_localaws/"+path, body)
+	if err != nil {
+		return err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("localaws admin %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("localaws admin %s %s: reading answer: %w", method, path, err)
+	}
+	if resp.StatusCode >= 300 {
+		return fmt.Errorf("localaws admin %s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(b)))
+	}
+	if out == nil || len(b) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("localaws admin %s %s: decoding answer: %w", method, path, err)
+	}
+	return nil
+}
+
+// Calls are call counters with helpers for assertions.
+type Calls []server.CallCount
+
+// Count returns how many calls of service/operation were made, whatever their status ("" matches any).
+func (cs Calls) Count(service, operation string) int64 {
+	var n int64
+	for _, c := range cs {
+		if (service == "" || c.Service == service) && (operation == "" || c.Operation == operation) {
+			n += c.Count
+		}
+	}
+	return n
+}
+
+// Total is the number of calls counted.
+func (cs Calls) Total() int64 { return cs.Count("", "") }
+
+// Writes returns the calls of operations that may change state (everything but Describe/Get/List/Head
+// and message receipt), by "service:Operation".
+func (cs Calls) Writes() map[string]int64 {
+	out := map[string]int64{}
+	for _, c := range cs {
+		if !IsRead(c.Operation) {
+			out[c.Service+":"+c.Operation] += c.Count
+		}
+	}
+	return out
+}
+
+// IsRead reports whether an operation only reads state.
+func IsRead(operation string) bool {
+	for _, p := range []string{"Describe", "Get", "List", "Head", "Receive", "Filter"} {
+		if strings.HasPrefix(operation, p) {
+			return true
+		}
+	}
+	return false
+}
