@@ -1,0 +1,126 @@
+// Package awserr classifies aws-sdk-go-v2 errors by what they mean to a reconciler: not found, already
+// exists, throttled, access denied, quota, or a service fault. It reads the error code through smithy.APIError
+// so the same check works for typed (modelled) and generic errors of every protocol.
+package awserr
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+)
+
+// Condition reasons used for Blocked outcomes.
+const (
+	ReasonAccessDenied  = "AccessDenied"
+	ReasonQuotaExceeded = "QuotaExceeded"
+	ReasonAWSError      = "AWSError"
+)
+
+var (
+	notFoundCodes = []string{"ResourceNotFoundException", "NotFoundException", "NoSuchEntity",
+		"NoSuchEntityException", "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue",
+		"NoSuchBucket", "NoSuchKey", "NotFound"}
+	alreadyExistsCodes = []string{"EntityAlreadyExists", "EntityAlreadyExistsException", "QueueNameExists",
+		"QueueAlreadyExists", "ResourceAlreadyExistsException", "BucketAlreadyOwnedByYou"}
+	throttleCodes = []string{"Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+		"TooManyRequestsException", "RequestThrottled", "RequestLimitExceeded", "SlowDown", "LimitExceededException"}
+	accessDeniedCodes = []string{"AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
+		"UnauthorizedException", "ForbiddenException", "AuthorizationError", "InvalidClientTokenId",
+		"UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException"}
+	quotaCodes = []string{"LimitExceeded", "ServiceQuotaExceededException", "OverLimit", "CodeStorageExceededException",
+		"VpcLimitExceeded", "AddressLimitExceeded", "NatGatewayLimitExceeded", "SubnetLimitExceeded"}
+)
+
+// Code returns the AWS error code of err, or "" when err is not an AWS API error.
+func Code(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// Message returns the AWS error message of err, or err's text when it is not an AWS API error.
+func Message(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorMessage()
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// HasCode reports whether err carries one of the codes. EC2 codes such as "InvalidVpcID.NotFound" match
+// their full text.
+func HasCode(err error, codes ...string) bool {
+	c := Code(err)
+	return c != "" && slices.Contains(codes, c)
+}
+
+// IsNotFound reports whether err says the resource does not exist (including EC2's "*.NotFound" codes).
+func IsNotFound(err error) bool {
+	return HasCode(err, notFoundCodes...) || strings.HasSuffix(Code(err), ".NotFound")
+}
+
+// IsAlreadyExists reports whether err says a resource of that name exists.
+func IsAlreadyExists(err error) bool { return HasCode(err, alreadyExistsCodes...) }
+
+// IsThrottle reports whether err is a throttling error (after the SDK's own retries).
+func IsThrottle(err error) bool { return HasCode(err, throttleCodes...) }
+
+// IsAccessDenied reports whether the caller lacks permission.
+func IsAccessDenied(err error) bool { return HasCode(err, accessDeniedCodes...) }
+
+// IsQuota reports whether a resource quota is exhausted.
+func IsQuota(err error) bool { return HasCode(err, quotaCodes...) }
+
+// IsServerFault reports whether AWS blamed itself (5xx).
+func IsServerFault(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) && ae.ErrorFault() == smithy.FaultServer
+}
+
+// Classify turns an error from an operation into an outcome: access denied and quotas are Blocked; the
+// operation's terminal codes (the parameter errors that retrying cannot fix) are Terminal with AWS's
+// message; everything else (throttles, faults, conflicts, network errors) stays a transient error. err is
+// wrapped in what with context, e.g. Classify(err, "creating SQS queue kp-x", "InvalidAttributeValue").
+func Classify(err error, what string, terminalCodes ...string) error {
+	if err == nil {
+		return nil
+	}
+	wrapped := wrap(what, err)
+	switch {
+	case IsAccessDenied(err):
+		return outcome.Block(ReasonAccessDenied, wrapped)
+	case IsQuota(err):
+		return outcome.Block(ReasonQuotaExceeded, wrapped)
+	case HasCode(err, terminalCodes...):
+		return outcome.Fail(ReasonAWSError, wrapped)
+	}
+	return wrapped
+}
+
+func wrap(what string, err error) error {
+	return &contextError{what: what, err: err}
+}
+
+// contextError prefixes an error with what was being done, keeping AWS's code and message reachable.
+type contextError struct {
+	what string
+	err  error
+}
+
+func (e *contextError) Error() string {
+	if code := Code(e.err); code != "" {
+		return e.what + ": " + code + ": " + Message(e.err)
+	}
+	return e.what + ": " + e.err.Error()
+}
+
+func (e *contextError) Unwrap() error { return e.err }
