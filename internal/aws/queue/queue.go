@@ -1,0 +1,81 @@
+// Package queue manages the SQS dead-letter queue of a pipeline: a standard queue with the pipeline's
+// retention, found by its deterministic name, created with its ownership tags in the same call, kept in line
+// with the spec, and deleted only when it is ours. A queue the spec names by ARN is only observed.
+package queue
+
+import (
+	"strings"
+
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+)
+
+// Component is the value of the component tag on the queue.
+const Component = "dead-letter-queue"
+
+// DefaultRetentionSeconds is the retention of a queue whose Desired leaves it zero: 14 days, the maximum,
+// as in the original stack.
+const DefaultRetentionSeconds int32 = 1209600
+
+// Desired is the queue the spec asks for.
+type Desired struct {
+	// Name is the queue name (naming.Name with naming.SuffixQueue).
+	Name string
+	// RetentionSeconds is MessageRetentionPeriod (60–1209600); zero means DefaultRetentionSeconds.
+	RetentionSeconds int32
+	// Owner identifies the owning object; its tags mark the queue as ours.
+	Owner tags.Owner
+	// Tags are the user's tags; ownership tags are added to them.
+	Tags map[string]string
+}
+
+// retention returns the retention to apply.
+func (d Desired) retention() int32 {
+	if d.RetentionSeconds == 0 {
+		return DefaultRetentionSeconds
+	}
+	return d.RetentionSeconds
+}
+
+// tags returns every tag the queue must carry.
+func (d Desired) tags() map[string]string { return d.Owner.Tags(Component, d.Tags) }
+
+// Observed is what SQS has.
+type Observed struct {
+	// URL is the queue URL (what SQS calls take).
+	URL string
+	// ARN is the queue ARN (what Lambda's DeadLetterConfig and IAM policies take).
+	ARN string
+	// Name is the queue name.
+	Name string
+	// RetentionSeconds is the MessageRetentionPeriod in force.
+	RetentionSeconds int32
+	// Tags are the queue's tags (empty for an external queue, whose tags are not read).
+	Tags map[string]string
+}
+
+// Result is what Ensure did.
+type Result struct {
+	// Observed is the queue after Ensure's writes.
+	Observed *Observed
+	// Created is true when Ensure created the queue.
+	Created bool
+	// Updated is true when Ensure changed the attributes or tags of an existing queue.
+	Updated bool
+	// Adopted is true when Ensure took over an owned queue the hint did not point to (a lost status write,
+	// or an earlier object of the same name).
+	Adopted bool
+}
+
+// Service manages dead-letter queues through one SQS client.
+type Service struct {
+	api awsapi.SQSAPI
+}
+
+// New returns a Service using api.
+func New(api awsapi.SQSAPI) *Service { return &Service{api: api} }
+
+// isURL reports whether a hint is a queue URL rather than an ARN.
+func isURL(hint string) bool {
+	return strings.HasPrefix(hint, "https://") || strings.HasPrefix(hint, "http://")
+}

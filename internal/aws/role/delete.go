@@ -1,0 +1,73 @@
+package role
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+)
+
+// Delete deletes the role of d when it is ours: first every inline policy on it (they cannot outlive the
+// role, whoever wrote them) and every attached managed policy (detached, not deleted), then the role. A
+// missing role is gone; a same-named role without our tags is not ours to delete and counts as gone too.
+// When IAM still refuses (DeleteConflict: something was attached meanwhile, or an instance profile holds
+// the role) the role is not gone yet and no error is returned; calling Delete again is safe.
+func (s *Service) Delete(ctx context.Context, hint string, d Desired) (bool, error) {
+	o, err := s.find(ctx, hint, d.Name)
+	if err != nil {
+		return false, err
+	}
+	if o == nil || !d.Owner.Owns(o.Tags) {
+		return true, nil
+	}
+	names, err := s.inlinePolicies(ctx, o.Name)
+	if err != nil {
+		return false, err
+	}
+	for _, n := range names {
+		_, err := s.api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(o.Name), PolicyName: aws.String(n)})
+		if err != nil && !awserr.IsNotFound(err) {
+			return false, awserr.Classify(err, fmt.Sprintf("deleting inline policy %q of IAM role %q", n, o.Name))
+		}
+	}
+	if err := s.detachAll(ctx, o.Name); err != nil {
+		return false, err
+	}
+	_, err = s.api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(o.Name)})
+	var conflict *iamtypes.DeleteConflictException
+	switch {
+	case err == nil, awserr.IsNotFound(err):
+		return true, nil
+	case errors.As(err, &conflict):
+		return false, nil
+	}
+	return false, awserr.Classify(err, fmt.Sprintf("deleting IAM role %q", o.Name))
+}
+
+// detachAll detaches every managed policy attached to the role. It lists them all before detaching, so
+// the listing's markers stay valid.
+func (s *Service) detachAll(ctx context.Context, role string) error {
+	var arns []*string
+	p := iam.NewListAttachedRolePoliciesPaginator(s.api, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(role)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return awserr.Classify(err, fmt.Sprintf("listing managed policies attached to IAM role %q", role))
+		}
+		for _, ap := range page.AttachedPolicies {
+			arns = append(arns, ap.PolicyArn)
+		}
+	}
+	for _, a := range arns {
+		_, err := s.api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(role), PolicyArn: a})
+		if err != nil && !awserr.IsNotFound(err) {
+			return awserr.Classify(err, fmt.Sprintf("detaching %s from IAM role %q", aws.ToString(a), role))
+		}
+	}
+	return nil
+}

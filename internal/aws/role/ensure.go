@@ -1,0 +1,137 @@
+package role
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+)
+
+// terminalCodes are the IAM errors of CreateRole, UpdateAssumeRolePolicy, PutRolePolicy and TagRole that
+// retrying cannot fix: the request itself is wrong.
+var terminalCodes = []string{"MalformedPolicyDocument", "InvalidInput", "ValidationError", "UnmodifiableEntity"}
+
+// Ensure makes the role of d exist with d's trust policy, inline policy and tags: it adopts an owned role
+// found by hint or name, creates a missing one (with its tags in the same call), and writes only what
+// differs, comparing policy documents by meaning, not bytes. Inline policies the operator did not write are
+// left in place and reported in Observed. A role with our name but not our tags is never touched
+// (Terminal NotOwned).
+func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
+	if d.InlinePolicyName == "" || d.InlinePolicy == "" {
+		return Result{}, outcome.Failf("InvalidSpec", "IAM role %q: an inline policy name and document are required", d.Name)
+	}
+	trust, err := TrustPolicy(d.TrustService, d.TrustConditions)
+	if err != nil {
+		return Result{}, outcome.Fail("InvalidSpec", fmt.Errorf("IAM role %q: %w", d.Name, err))
+	}
+	o, err := s.find(ctx, hint, d.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	if o == nil {
+		created, err := s.create(ctx, d, trust)
+		if err != nil {
+			return Result{}, err
+		}
+		if created != nil {
+			err := s.putInlinePolicy(ctx, created, d)
+			return Result{Observed: created, Created: true}, err
+		}
+		// Someone created the role between our lookup and CreateRole: adopt it like any found role.
+		if o, err = s.find(ctx, "", d.Name); err != nil {
+			return Result{}, err
+		}
+		if o == nil {
+			return Result{}, fmt.Errorf("creating IAM role %q: IAM reports the name taken but the role cannot be found", d.Name)
+		}
+	}
+	if !d.Owner.Owns(o.Tags) {
+		return Result{}, notOwned(o)
+	}
+	if err := s.readPolicies(ctx, o, d.InlinePolicyName); err != nil {
+		return Result{}, err
+	}
+	res := Result{Observed: o, Adopted: hint != o.ARN || o.Tags[tags.KeyUID] != d.Owner.UID}
+	if !EquivalentDocuments(o.TrustPolicy, trust) {
+		if _, err := s.api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(o.Name),
+			PolicyDocument: aws.String(trust)}); err != nil {
+			return res, awserr.Classify(err, fmt.Sprintf("updating trust policy of IAM role %q", o.Name), terminalCodes...)
+		}
+		o.TrustPolicy, res.Updated = trust, true
+	}
+	if !EquivalentDocuments(o.InlinePolicy, d.InlinePolicy) {
+		if err := s.putInlinePolicy(ctx, o, d); err != nil {
+			return res, err
+		}
+		res.Updated = true
+	}
+	changed, err := s.syncTags(ctx, o, d.tags())
+	res.Updated = res.Updated || changed
+	return res, err
+}
+
+// create creates the role with its trust policy and tags. It returns nil, nil when the name is taken, so the
+// caller adopts.
+func (s *Service) create(ctx context.Context, d Desired, trust string) (*Observed, error) {
+	want := d.tags()
+	out, err := s.api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(d.Name), Path: aws.String(d.path()),
+		AssumeRolePolicyDocument: aws.String(trust), Tags: iamTags(want),
+		Description: aws.String(fmt.Sprintf("%s of %s %s/%s, managed by %s", d.component(), d.Owner.Kind,
+			d.Owner.Namespace, d.Owner.Name, tags.ManagedBy))})
+	if awserr.IsAlreadyExists(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, awserr.Classify(err, fmt.Sprintf("creating IAM role %q", d.Name), terminalCodes...)
+	}
+	r := out.Role
+	return &Observed{ARN: aws.ToString(r.Arn), Name: aws.ToString(r.RoleName), Path: aws.ToString(r.Path),
+		RoleID: aws.ToString(r.RoleId), TrustPolicy: trust, Tags: want}, nil
+}
+
+// putInlinePolicy writes d's inline policy (PutRolePolicy creates or replaces it).
+func (s *Service) putInlinePolicy(ctx context.Context, o *Observed, d Desired) error {
+	_, err := s.api.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(o.Name),
+		PolicyName: aws.String(d.InlinePolicyName), PolicyDocument: aws.String(d.InlinePolicy)})
+	if err != nil {
+		return awserr.Classify(err, fmt.Sprintf("writing inline policy %q of IAM role %q", d.InlinePolicyName, o.Name),
+			terminalCodes...)
+	}
+	o.InlinePolicy = d.InlinePolicy
+	return nil
+}
+
+// syncTags makes the role's tags equal want with at most one TagRole and one UntagRole call, and reports
+// whether it wrote.
+func (s *Service) syncTags(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
+	set, remove := tags.Diff(o.Tags, want)
+	if len(set) > 0 {
+		if _, err := s.api.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(o.Name), Tags: iamTags(set)}); err != nil {
+			return false, awserr.Classify(err, fmt.Sprintf("tagging IAM role %q", o.Name), terminalCodes...)
+		}
+	}
+	if len(remove) > 0 {
+		if _, err := s.api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(o.Name), TagKeys: remove}); err != nil {
+			return true, awserr.Classify(err, fmt.Sprintf("untagging IAM role %q", o.Name), terminalCodes...)
+		}
+	}
+	o.Tags = want
+	return len(set) > 0 || len(remove) > 0, nil
+}
+
+// iamTags converts a tag map to IAM tags, sorted by key so requests are stable.
+func iamTags(m map[string]string) []iamtypes.Tag {
+	out := make([]iamtypes.Tag, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, iamtypes.Tag{Key: aws.String(k), Value: aws.String(m[k])})
+	}
+	return out
+}
