@@ -86,3 +86,23 @@ func Diff(current, desired map[string]string) (set map[string]string, remove []s
 
 // Equal reports whether two tag sets are the same.
 func Equal(a, b map[string]string) bool { return maps.Equal(a, b) }
+
+// Sync makes a resource's tags equal desired through the service's own tag calls, writing only the
+// differences: set receives the tags to add or change and remove the keys to drop, each called only when
+// it has something to do. changed reports whether any write succeeded.
+func Sync(current, desired map[string]string, set func(map[string]string) error, remove func([]string) error) (changed bool, err error) {
+	add, drop := Diff(current, desired)
+	if len(add) > 0 {
+		if err := set(add); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+	if len(drop) > 0 {
+		if err := remove(drop); err != nil {
+			return changed, err
+		}
+		changed = true
+	}
+	return changed, nil
+}
