@@ -1,0 +1,97 @@
+// Package cluster manages an MSK Serverless cluster with IAM client authentication: it finds the cluster by
+// its status ARN or its deterministic name, creates it with ownership tags, reports its state and SASL/IAM
+// bootstrap brokers, repairs tag drift, refuses changes to create-only fields, and deletes it. It also reads
+// clusters the operator does not manage (given by ARN) without ever changing them.
+package cluster
+
+import (
+	"time"
+
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+)
+
+// Component is the value of the component tag on clusters.
+const Component = "cluster"
+
+// Condition reasons this package puts in outcomes.
+const (
+	ReasonCreating           = "Creating"
+	ReasonUpdating           = "Updating"
+	ReasonDeleting           = "Deleting"
+	ReasonNotOwned           = "NotOwned"
+	ReasonInvalidSpec        = "InvalidSpec"
+	ReasonProvisioningFailed = "ProvisioningFailed"
+	ReasonClusterNotFound    = "ClusterNotFound"
+)
+
+// Delays before looking again at a cluster in a transitional state. They are variables so tests can
+// shorten them.
+var (
+	// CreatingDelay is the wait while a cluster is CREATING (MSK Serverless takes minutes).
+	CreatingDelay = 30 * time.Second
+	// BusyDelay is the wait while a cluster is DELETING, UPDATING or in maintenance.
+	BusyDelay = 30 * time.Second
+)
+
+// Desired is the MSK Serverless cluster an object asks for.
+type Desired struct {
+	// Name is the deterministic cluster name (naming.Name with naming.SuffixCluster).
+	Name string
+	// SubnetIDs are the client subnets (at least two, in different Availability Zones). Create-only.
+	SubnetIDs []string
+	// SecurityGroupIDs are the security groups of the cluster's VPC endpoints. Create-only.
+	SecurityGroupIDs []string
+	// Owner identifies the owning object; its tags mark the cluster as the operator's.
+	Owner tags.Owner
+	// Tags are the user's tags, merged under the ownership tags.
+	Tags map[string]string
+}
+
+// tags returns every tag the cluster should carry.
+func (d Desired) tags() map[string]string { return d.Owner.Tags(Component, d.Tags) }
+
+// Observed is what MSK reports about a cluster.
+type Observed struct {
+	// ARN is the cluster ARN.
+	ARN string
+	// Name is the cluster name.
+	Name string
+	// UUID is the ARN's last segment ("<uuid>-<suffix>"), the part topic and group ARNs repeat.
+	UUID string
+	// State is the cluster state (CREATING, ACTIVE, DELETING, FAILED, ...).
+	State string
+	// StateMessage is MSK's stateInfo message (set when the cluster FAILED).
+	StateMessage string
+	// CurrentVersion is the cluster version DeleteCluster takes.
+	CurrentVersion string
+	// BootstrapBrokers is the SASL/IAM bootstrap broker string; empty until the cluster is ACTIVE.
+	BootstrapBrokers string
+	// SubnetIDs and SecurityGroupIDs are the cluster's VPC configuration.
+	SubnetIDs, SecurityGroupIDs []string
+	// IAMAuth reports whether IAM client authentication is on.
+	IAMAuth bool
+	// Tags are the cluster's tags.
+	Tags map[string]string
+}
+
+// Result is what Ensure did.
+type Result struct {
+	// Observed is the cluster after Ensure; set whenever a cluster exists, even when Ensure also returns an
+	// outcome such as Waiting.
+	Observed *Observed
+	// Created reports that Ensure created the cluster.
+	Created bool
+	// Updated reports that Ensure changed the cluster (its tags).
+	Updated bool
+	// Adopted reports that the cluster was found by name rather than by the hint.
+	Adopted bool
+}
+
+// Service manages MSK Serverless clusters.
+type Service struct {
+	api awsapi.KafkaAPI
+}
+
+// New returns a Service that calls MSK through api.
+func New(api awsapi.KafkaAPI) *Service { return &Service{api: api} }
