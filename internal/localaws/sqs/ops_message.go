@@ -238,10 +238,20 @@ func (s *Service) receiveMessage(c *wire.Call, in *receiveMessageInput) (any, *w
 		if !next.IsZero() {
 			sleep = min(sleep, next.Sub(s.now()))
 		}
-		if !waitFor(c.R.Context(), notify, sleep) {
+		s.setPolling(q, +1)
+		woke := waitFor(c.R.Context(), notify, sleep)
+		s.setPolling(q, -1)
+		if !woke {
 			return out, nil
 		}
 	}
+}
+
+// setPolling counts a long poll starting (+1) or ending (-1) its wait on q.
+func (s *Service) setPolling(q *queue, delta int) {
+	s.mu.Lock()
+	q.polling += delta
+	s.mu.Unlock()
 }
 
 // waitFor sleeps for d or until notify closes; it returns false when ctx ends first.

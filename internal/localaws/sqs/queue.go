@@ -27,6 +27,8 @@ type queue struct {
 
 	// notify is closed (and replaced) whenever a long poll should look again.
 	notify chan struct{}
+	// polling counts the long polls waiting on the queue.
+	polling int
 }
 
 // dedupEntry remembers a FIFO deduplication id for five minutes.

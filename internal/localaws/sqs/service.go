@@ -127,6 +127,8 @@ type QueueSnapshot struct {
 	Attributes map[string]string `json:"attributes"`
 	// Tags are the queue's tags.
 	Tags map[string]string `json:"tags,omitempty"`
+	// WaitingReceives is the number of long polls waiting for a message.
+	WaitingReceives int `json:"waitingReceives"`
 }
 
 // Snapshot implements server.Service: queues by region and name.
@@ -139,7 +141,7 @@ func (s *Service) Snapshot() any {
 		qs := map[string]QueueSnapshot{}
 		for qn, q := range r.queues {
 			q.expire(now)
-			qs[qn] = QueueSnapshot{URL: q.url, Attributes: q.allAttributes(now), Tags: copyMap(q.tags)}
+			qs[qn] = QueueSnapshot{URL: q.url, Attributes: q.allAttributes(now), Tags: copyMap(q.tags), WaitingReceives: q.polling}
 		}
 		out[name] = qs
 	}
