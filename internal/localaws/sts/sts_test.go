@@ -1,0 +1,62 @@
+package sts
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
+)
+
+func TestGetCallerIdentity(t *testing.T) {
+	_, cfg := lawstest.Serve(t, New(Config{}))
+	out, err := stssdk.NewFromConfig(cfg).GetCallerIdentity(context.Background(), &stssdk.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatalf("GetCallerIdentity: %v", err)
+	}
+	if got := aws.ToString(out.Account); got != lawstest.AccountID {
+		t.Errorf("Account = %q, want %q", got, lawstest.AccountID)
+	}
+	if got, want := aws.ToString(out.Arn), "arn:aws:iam::"+lawstest.AccountID+":root"; got != want {
+		t.Errorf("Arn = %q, want %q", got, want)
+	}
+	if got := aws.ToString(out.UserId); got != lawstest.AccountID {
+		t.Errorf("UserId = %q, want %q", got, lawstest.AccountID)
+	}
+}
+
+func TestUnknownActionAndThrottle(t *testing.T) {
+	svc := New(Config{})
+	_, cfg := lawstest.Serve(t, svc)
+	client := stssdk.NewFromConfig(cfg)
+	_, err := client.GetSessionToken(context.Background(), &stssdk.GetSessionTokenInput{})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidAction" {
+		t.Fatalf("GetSessionToken error = %v, want InvalidAction", err)
+	}
+
+	admin := adminclient.New(aws.ToString(cfg.BaseEndpoint))
+	if _, err := admin.AddFault(context.Background(), server.Fault{Service: "sts", Operation: "GetCallerIdentity", Throttle: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = stssdk.NewFromConfig(cfg, func(o *stssdk.Options) { o.RetryMaxAttempts = 1 }).
+		GetCallerIdentity(context.Background(), &stssdk.GetCallerIdentityInput{})
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "Throttling" {
+		t.Fatalf("throttled GetCallerIdentity error = %v, want Throttling", err)
+	}
+	if e := svc.Throttle(); e.Status != http.StatusBadRequest || !strings.Contains(e.Message, "Rate exceeded") {
+		t.Fatalf("Throttle() = %+v", e)
+	}
+	svc.Reset()
+	if svc.Snapshot() == nil {
+		t.Fatal("Snapshot must not be nil")
+	}
+}
