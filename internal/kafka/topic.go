@@ -1,0 +1,211 @@
+// Package kafka manages Kafka topics on MSK clusters through the Kafka admin protocol, authenticating with
+// AWS_MSK_IAM SASL from the operator's AWS credentials (MSK Serverless has no control-plane topic API).
+package kafka
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	awssasl "github.com/twmb/franz-go/pkg/sasl/aws"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+)
+
+// ReasonUnreachable is the condition reason when the brokers cannot be reached or refuse the operator.
+const ReasonUnreachable = "Unreachable"
+
+// UnreachableRetry is how long to wait before trying brokers that could not be reached.
+var UnreachableRetry = 30 * time.Second
+
+// TopicRequest is a topic the spec asks for.
+type TopicRequest struct {
+	// Brokers are the bootstrap brokers (host:port, SASL/IAM listener).
+	Brokers []string
+	// Name is the topic name.
+	Name string
+	// Partitions is the wanted partition count; partitions are added, never removed.
+	Partitions int32
+	// Config are topic configs to set (other configs are left alone).
+	Config map[string]string
+}
+
+// TopicState is the topic as the brokers describe it.
+type TopicState struct {
+	// Name is the topic name.
+	Name string
+	// Partitions is the partition count.
+	Partitions int32
+}
+
+// Admin creates and updates topics. The IAM authentication is signed for the region in the broker host
+// name (as in MSK's), or AWS_REGION for brokers whose host names none (a local cluster).
+type Admin struct {
+	// Credentials sign the AWS_MSK_IAM authentication.
+	Credentials aws.CredentialsProvider
+	// TLS dials the brokers with TLS, as MSK requires; off only for local plaintext clusters.
+	TLS bool
+	// Timeout bounds one Ensure (default 20s), so an unreachable cluster never blocks a reconcile for long.
+	Timeout time.Duration
+}
+
+// Ensure makes the topic exist with at least req.Partitions partitions and the requested configs.
+// Unreachable or refusing brokers give a Waiting outcome with reason Unreachable.
+func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error) {
+	if len(req.Brokers) == 0 || req.Brokers[0] == "" {
+		return TopicState{}, outcome.Wait(UnreachableRetry, ReasonUnreachable, "the cluster has no bootstrap brokers yet")
+	}
+	timeout := a.Timeout
+	if timeout == 0 {
+		timeout = 20 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cl, err := a.client(req)
+	if err != nil {
+		return TopicState{}, err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+
+	details, err := adm.ListTopics(ctx, req.Name)
+	if err != nil {
+		return TopicState{}, unreachable(req, err)
+	}
+	td, ok := details[req.Name]
+	if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+		if _, err := adm.CreateTopic(ctx, req.Partitions, -1, configPointers(req.Config), req.Name); err != nil &&
+			!errors.Is(err, kerr.TopicAlreadyExists) {
+			return TopicState{}, classify(req, "creating topic "+req.Name, err)
+		}
+		return TopicState{Name: req.Name, Partitions: req.Partitions}, nil
+	}
+	if td.Err != nil {
+		return TopicState{}, classify(req, "describing topic "+req.Name, td.Err)
+	}
+	have := int32(len(td.Partitions))
+	if req.Partitions > have {
+		resp, err := adm.UpdatePartitions(ctx, int(req.Partitions), req.Name)
+		if err == nil {
+			err = resp.Error()
+		}
+		if err != nil {
+			return TopicState{}, classify(req, fmt.Sprintf("growing topic %s from %d to %d partitions", req.Name, have, req.Partitions), err)
+		}
+		have = req.Partitions
+	}
+	if err := a.syncConfig(ctx, adm, req); err != nil {
+		return TopicState{}, err
+	}
+	return TopicState{Name: req.Name, Partitions: have}, nil
+}
+
+// syncConfig sets the requested configs whose values differ; configs not in the request are left alone.
+func (a *Admin) syncConfig(ctx context.Context, adm *kadm.Client, req TopicRequest) error {
+	if len(req.Config) == 0 {
+		return nil
+	}
+	rcs, err := adm.DescribeTopicConfigs(ctx, req.Name)
+	if err != nil {
+		return classify(req, "describing the configs of topic "+req.Name, err)
+	}
+	rc, err := rcs.On(req.Name, nil)
+	if err != nil {
+		return classify(req, "describing the configs of topic "+req.Name, err)
+	}
+	current := map[string]string{}
+	for _, c := range rc.Configs {
+		if c.Value != nil {
+			current[c.Key] = *c.Value
+		}
+	}
+	var alter []kadm.AlterConfig
+	for _, k := range slices.Sorted(maps.Keys(req.Config)) {
+		if v := req.Config[k]; current[k] != v {
+			alter = append(alter, kadm.AlterConfig{Op: kadm.SetConfig, Name: k, Value: kadm.StringPtr(v)})
+		}
+	}
+	if len(alter) == 0 {
+		return nil
+	}
+	resps, err := adm.AlterTopicConfigs(ctx, alter, req.Name)
+	if err == nil {
+		_, err = resps.On(req.Name, nil)
+	}
+	if err != nil {
+		return classify(req, "setting configs of topic "+req.Name, err)
+	}
+	return nil
+}
+
+func (a *Admin) client(req TopicRequest) (*kgo.Client, error) {
+	creds := a.Credentials
+	opts := []kgo.Opt{
+		kgo.SeedBrokers(req.Brokers...),
+		kgo.SASL(awssasl.ManagedStreamingIAM(func(ctx context.Context) (awssasl.Auth, error) {
+			c, err := creds.Retrieve(ctx)
+			if err != nil {
+				return awssasl.Auth{}, fmt.Errorf("retrieving AWS credentials for MSK IAM authentication: %w", err)
+			}
+			return awssasl.Auth{AccessKey: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken,
+				UserAgent: "kafka-pipeline-operator"}, nil
+		})),
+		kgo.DialTimeout(5 * time.Second),
+		kgo.RequestRetries(2),
+	}
+	if a.TLS {
+		opts = append(opts, kgo.DialTLSConfig(&tls.Config{MinVersion: tls.VersionTLS12}))
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("building a Kafka client for %s: %w", strings.Join(req.Brokers, ","), err)
+	}
+	return cl, nil
+}
+
+// classify maps Kafka errors: authorization failures and unreachable brokers wait with reason Unreachable
+// (an administrator or the network must change); invalid requests are terminal; the rest are transient.
+func classify(req TopicRequest, what string, err error) error {
+	var ke *kerr.Error
+	if errors.As(err, &ke) {
+		switch {
+		case errors.Is(err, kerr.InvalidPartitions), errors.Is(err, kerr.InvalidConfig),
+			errors.Is(err, kerr.InvalidTopicException), errors.Is(err, kerr.InvalidReplicationFactor),
+			errors.Is(err, kerr.PolicyViolation):
+			return outcome.Fail("InvalidSpec", fmt.Errorf("%s: %w", what, err))
+		case errors.Is(err, kerr.TopicAuthorizationFailed), errors.Is(err, kerr.ClusterAuthorizationFailed),
+			errors.Is(err, kerr.SaslAuthenticationFailed):
+			return outcome.Wait(UnreachableRetry, ReasonUnreachable, "%s: the brokers refused the operator's IAM identity: %v", what, err)
+		}
+		if ke.Retriable {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return outcome.Fail("InvalidSpec", fmt.Errorf("%s: %w", what, err))
+	}
+	return unreachable(req, fmt.Errorf("%s: %w", what, err))
+}
+
+func unreachable(req TopicRequest, err error) error {
+	return outcome.Wait(UnreachableRetry, ReasonUnreachable, "cannot reach the cluster's brokers %s: %v",
+		strings.Join(req.Brokers, ","), err)
+}
+
+func configPointers(cfg map[string]string) map[string]*string {
+	if len(cfg) == 0 {
+		return nil
+	}
+	out := make(map[string]*string, len(cfg))
+	for k, v := range cfg {
+		out[k] = kadm.StringPtr(v)
+	}
+	return out
+}
