@@ -1,0 +1,213 @@
+package function
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+)
+
+// terminalCodes are the Lambda errors of the create and update calls that retrying cannot fix: the request
+// itself is wrong (IAM propagation errors share InvalidParameterValueException and are told apart first).
+var terminalCodes = []string{"InvalidParameterValueException", "InvalidRequestContentException",
+	"RequestTooLargeException", "CodeVerificationFailedException", "InvalidCodeSignatureException",
+	"CodeSigningConfigNotFoundException", "UnsupportedMediaTypeException"}
+
+// Ensure makes the function of d exist with d's code, configuration, tags and invoke configuration: it
+// adopts an owned function found by hint or name, creates a missing one (tags in the same call), and writes
+// only what differs: new code with one UpdateFunctionCode, configuration drift with one
+// UpdateFunctionConfiguration, then the event invoke configuration. Lambda applies one change at a time, so
+// Ensure returns Waiting while the function is Pending or an update is InProgress, and carries on at the
+// next call. The Result always carries the function once it exists, also alongside Waiting.
+func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
+	if err := d.Code.validate(); err != nil {
+		return Result{}, outcome.Fail("InvalidSpec", fmt.Errorf("lambda function %q: %w", d.Name, err))
+	}
+	o, err := s.find(ctx, hint, d.Name)
+	if err != nil {
+		return Result{}, err
+	}
+	if o == nil {
+		created, err := s.create(ctx, d)
+		if err != nil {
+			return Result{}, err
+		}
+		if created != nil {
+			res := Result{Observed: created, Created: true}
+			if err := busy(created); err != nil {
+				return res, err
+			}
+			_, err := s.ensureInvokeConfig(ctx, created, d.Retry)
+			return res, err
+		}
+		// Someone created the function between our lookup and CreateFunction: adopt it like any found one.
+		if o, err = s.find(ctx, "", d.Name); err != nil {
+			return Result{}, err
+		}
+		if o == nil {
+			return Result{}, fmt.Errorf("creating Lambda function %q: Lambda reports a conflict but the function cannot be found", d.Name)
+		}
+	}
+	if !d.Owner.Owns(o.Tags) {
+		return Result{}, notOwned(o)
+	}
+	res := Result{Observed: o, Adopted: hint != o.ARN || o.Tags[tags.KeyUID] != d.Owner.UID}
+	if err := s.update(ctx, &res, d); err != nil {
+		return res, err
+	}
+	changed, err := s.ensureInvokeConfig(ctx, o, d.Retry)
+	res.Updated = res.Updated || changed
+	return res, err
+}
+
+// update brings an existing function's code, configuration and tags in line with d.
+func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
+	o := res.Observed
+	if want := string(d.Code.packageType()); o.PackageType != "" && o.PackageType != want {
+		return outcome.Failf("PackageTypeChanged", "lambda function %s is a %s package and Lambda cannot make it %s; "+
+			"delete the function to have it re-created", o.ARN, o.PackageType, want)
+	}
+	if err := busy(o); err != nil {
+		return err
+	}
+	codeChanged := d.Code.differs(o) || o.Architecture != d.architecture()
+	if codeChanged {
+		if err := s.updateCode(ctx, o, d); err != nil {
+			return err
+		}
+		res.Updated = true
+		// Record the deployed code source at once, so a wait below does not deploy the same code again.
+		if _, err := s.syncTags(ctx, o, d.tags()); err != nil {
+			return err
+		}
+		if err := busy(o); err != nil {
+			return err
+		}
+	}
+	in, fields := d.configurationDrift(o)
+	if in != nil {
+		if err := s.updateConfiguration(ctx, o, d, in, fields); err != nil {
+			return err
+		}
+		res.Updated = true
+		if err := busy(o); err != nil {
+			return err
+		}
+	}
+	if !codeChanged && in == nil && o.LastUpdateStatus == string(lambdatypes.LastUpdateStatusFailed) {
+		return outcome.Failf("FunctionUpdateFailed", "the last update of Lambda function %s failed: %s", o.ARN,
+			o.LastUpdateStatusReason)
+	}
+	changed, err := s.syncTags(ctx, o, d.tags())
+	res.Updated = res.Updated || changed
+	return err
+}
+
+// busy returns the outcome for a function Lambda cannot change now: Waiting while it is being created,
+// updated or deleted, Terminal when it failed. nil when it can be changed.
+func busy(o *Observed) error {
+	switch {
+	case o.State == string(lambdatypes.StateFailed):
+		return outcome.Failf("FunctionFailed", "lambda function %s failed: %s", o.ARN, o.StateReason)
+	case o.State == string(lambdatypes.StatePending):
+		return outcome.Wait(PendingWait, "FunctionPending", "lambda function %s is being created", o.ARN)
+	case o.State == string(lambdatypes.StateDeleting):
+		return outcome.Wait(PendingWait, "FunctionDeleting", "lambda function %s is being deleted", o.ARN)
+	case o.LastUpdateStatus == string(lambdatypes.LastUpdateStatusInProgress):
+		return outcome.Wait(UpdateWait, "FunctionUpdating", "an update of lambda function %s is in progress", o.ARN)
+	}
+	return nil
+}
+
+// create creates the function. It returns nil, nil when Lambda reports a conflict (the function exists),
+// so the caller adopts.
+func (s *Service) create(ctx context.Context, d Desired) (*Observed, error) {
+	out, err := s.api.CreateFunction(ctx, d.createInput())
+	var conflict *lambdatypes.ResourceConflictException
+	switch {
+	case errors.As(err, &conflict):
+		return nil, nil
+	case err != nil:
+		return nil, classify(err, fmt.Sprintf("creating Lambda function %q", d.Name))
+	}
+	c := lambdatypes.FunctionConfiguration{FunctionArn: out.FunctionArn, FunctionName: out.FunctionName,
+		CodeSha256: out.CodeSha256, PackageType: out.PackageType, State: out.State, StateReason: out.StateReason,
+		LastUpdateStatus: out.LastUpdateStatus, LastUpdateStatusReason: out.LastUpdateStatusReason, Role: out.Role,
+		Runtime: out.Runtime, Handler: out.Handler, Architectures: out.Architectures, MemorySize: out.MemorySize,
+		Timeout: out.Timeout, Environment: out.Environment, DeadLetterConfig: out.DeadLetterConfig}
+	return observe(&c, d.Code.ImageURI, d.tags()), nil
+}
+
+// updateCode deploys d's code with d's architecture.
+func (s *Service) updateCode(ctx context.Context, o *Observed, d Desired) error {
+	out, err := s.api.UpdateFunctionCode(ctx, d.Code.updateInput(o.Name, d.architecture()))
+	if err != nil {
+		return classify(err, fmt.Sprintf("updating code of Lambda function %q", o.Name))
+	}
+	o.CodeSha256, o.ImageURI, o.Architecture = aws.ToString(out.CodeSha256), d.Code.ImageURI, d.architecture()
+	o.setStatus(out.State, out.StateReason, out.LastUpdateStatus, out.LastUpdateStatusReason)
+	return nil
+}
+
+// updateConfiguration applies one configuration update.
+func (s *Service) updateConfiguration(ctx context.Context, o *Observed, d Desired,
+	in *lambda.UpdateFunctionConfigurationInput, fields []string) error {
+	out, err := s.api.UpdateFunctionConfiguration(ctx, in)
+	if err != nil {
+		return classify(err, fmt.Sprintf("updating %s of Lambda function %q", strings.Join(fields, ", "), o.Name))
+	}
+	o.RoleARN, o.MemoryMB, o.TimeoutSeconds, o.Environment, o.DLQARN = d.RoleARN, d.memory(), d.timeout(),
+		d.environment().Variables, d.DLQARN
+	if d.Code.packageType() == lambdatypes.PackageTypeZip {
+		o.Runtime, o.Handler = d.Runtime, d.Handler
+	}
+	o.setStatus(out.State, out.StateReason, out.LastUpdateStatus, out.LastUpdateStatusReason)
+	return nil
+}
+
+// setStatus records the state fields of a create or update answer.
+func (o *Observed) setStatus(state lambdatypes.State, stateReason *string, last lambdatypes.LastUpdateStatus,
+	lastReason *string) {
+	o.State, o.StateReason = string(state), aws.ToString(stateReason)
+	o.LastUpdateStatus, o.LastUpdateStatusReason = string(last), aws.ToString(lastReason)
+}
+
+// syncTags makes the function's tags equal want with at most one TagResource and one UntagResource call, and
+// reports whether it wrote.
+func (s *Service) syncTags(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
+	set, remove := tags.Diff(o.Tags, want)
+	if len(set) > 0 {
+		if _, err := s.api.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(o.ARN), Tags: set}); err != nil {
+			return false, classify(err, fmt.Sprintf("tagging Lambda function %q", o.Name))
+		}
+	}
+	if len(remove) > 0 {
+		if _, err := s.api.UntagResource(ctx, &lambda.UntagResourceInput{Resource: aws.String(o.ARN), TagKeys: remove}); err != nil {
+			return true, classify(err, fmt.Sprintf("untagging Lambda function %q", o.Name))
+		}
+	}
+	o.Tags = want
+	return len(set) > 0 || len(remove) > 0, nil
+}
+
+// classify turns an error of a Lambda write into an outcome: IAM propagation → Waiting; a conflicting
+// update in progress → Waiting; otherwise awserr.Classify with the terminal codes.
+func classify(err error, what string) error {
+	var conflict *lambdatypes.ResourceConflictException
+	switch {
+	case IsPropagationError(err):
+		return outcome.Wait(PropagationWait, "WaitingForIAMPropagation", "%s: waiting for IAM to propagate the role: %s",
+			what, awserr.Message(err))
+	case errors.As(err, &conflict):
+		return outcome.Wait(UpdateWait, "FunctionUpdateInProgress", "%s: %s", what, awserr.Message(err))
+	}
+	return awserr.Classify(err, what, terminalCodes...)
+}

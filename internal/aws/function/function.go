@@ -1,0 +1,170 @@
+// Package function manages the Lambda function of a pipeline: created with its code, configuration and
+// ownership tags in one call, kept in line with the spec (code, configuration, tags and the asynchronous
+// invoke configuration that bounds retries), and deleted only when it is ours. A function the spec names by
+// ARN is only observed. Lambda's transitional states and the IAM propagation errors a fresh role causes are
+// Waiting outcomes, never failures.
+package function
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+)
+
+// Component is the value of the component tag on the function.
+const Component = "function"
+
+// Lambda's defaults, applied when Desired leaves a field zero.
+const (
+	DefaultMemoryMB       int32 = 128
+	DefaultTimeoutSeconds int32 = 3
+)
+
+// Delays before looking again, by what is awaited. Package variables so tests can shorten them.
+var (
+	// PendingWait is the delay while the function is being created (State Pending).
+	PendingWait = 5 * time.Second
+	// UpdateWait is the delay while an update is applied (LastUpdateStatus InProgress) or conflicts with one.
+	UpdateWait = 5 * time.Second
+	// PropagationWait is the delay while a new role or policy propagates through IAM.
+	PropagationWait = 10 * time.Second
+)
+
+// Desired is the function the spec asks for.
+type Desired struct {
+	// Name is the function name (naming.Name with naming.SuffixFunction).
+	Name string
+	// RoleARN is the execution role.
+	RoleARN string
+	// Runtime and Handler are the runtime (e.g. "provided.al2023") and handler; ignored for image code.
+	Runtime, Handler string
+	// Architecture is "x86_64" or "arm64"; empty means x86_64.
+	Architecture string
+	// MemoryMB is the memory size; zero means DefaultMemoryMB.
+	MemoryMB int32
+	// TimeoutSeconds is the timeout; zero means DefaultTimeoutSeconds.
+	TimeoutSeconds int32
+	// Environment holds the environment variables.
+	Environment map[string]string
+	// Code is the deployment package.
+	Code Code
+	// DLQARN is the dead-letter queue for failed asynchronous events; empty for none.
+	DLQARN string
+	// Retry bounds asynchronous retries (the event invoke configuration); nil leaves it unmanaged.
+	Retry *Retry
+	// Owner identifies the owning object; its tags mark the function as ours.
+	Owner tags.Owner
+	// Tags are the user's tags; ownership tags are added to them.
+	Tags map[string]string
+}
+
+// Code is a deployment package: exactly one of ZipFile, S3 and ImageURI.
+type Code struct {
+	// ZipFile is the zip archive itself.
+	ZipFile []byte
+	// S3 is a zip archive in S3.
+	S3 *S3Code
+	// ImageURI is a container image in ECR (the function is then an Image package).
+	ImageURI string
+}
+
+// S3Code locates a zip archive in S3.
+type S3Code struct {
+	// Bucket and Key locate the object.
+	Bucket, Key string
+	// ObjectVersion pins a version; without it a new object under the same key is not noticed.
+	ObjectVersion string
+}
+
+// Retry is the asynchronous invoke configuration.
+type Retry struct {
+	// MaximumRetryAttempts is 0–2.
+	MaximumRetryAttempts int32
+	// MaximumEventAgeSeconds is 60–21600.
+	MaximumEventAgeSeconds int32
+}
+
+// Observed is what Lambda has.
+type Observed struct {
+	// ARN is the unqualified function ARN.
+	ARN string
+	// Name is the function name.
+	Name string
+	// CodeSha256 is the base64 SHA-256 of the deployment package.
+	CodeSha256 string
+	// ImageURI is the image of an Image package.
+	ImageURI string
+	// PackageType is Zip or Image.
+	PackageType string
+	// State is the function state (Pending, Active, Inactive, Failed, ...), with its reason.
+	State, StateReason string
+	// LastUpdateStatus is the last update's status (InProgress, Successful, Failed), with its reason.
+	LastUpdateStatus, LastUpdateStatusReason string
+	// RoleARN, Runtime, Handler, Architecture, MemoryMB, TimeoutSeconds, Environment and DLQARN are the
+	// configuration in force.
+	RoleARN, Runtime, Handler, Architecture string
+	MemoryMB, TimeoutSeconds                int32
+	Environment                             map[string]string
+	DLQARN                                  string
+	// Retry is the event invoke configuration; nil when there is none or it was not read.
+	Retry *Retry
+	// Tags are the function's tags.
+	Tags map[string]string
+}
+
+// Result is what Ensure did.
+type Result struct {
+	// Observed is the function after Ensure's writes.
+	Observed *Observed
+	// Created is true when Ensure created the function.
+	Created bool
+	// Updated is true when Ensure changed the code, configuration, tags or invoke configuration.
+	Updated bool
+	// Adopted is true when Ensure took over an owned function the hint did not point to.
+	Adopted bool
+}
+
+// Service manages functions through one Lambda client.
+type Service struct {
+	api  awsapi.LambdaAPI
+	logs awsapi.LogsAPI
+}
+
+// New returns a Service using api. With a non-nil logs client, Delete also deletes the function's log group
+// (/aws/lambda/<name>), which Lambda creates and never removes; with nil, log groups are kept.
+func New(api awsapi.LambdaAPI, logs awsapi.LogsAPI) *Service { return &Service{api: api, logs: logs} }
+
+// observe converts a function configuration and its tags.
+func observe(c *lambdatypes.FunctionConfiguration, imageURI string, tagMap map[string]string) *Observed {
+	o := &Observed{ARN: aws.ToString(c.FunctionArn), Name: aws.ToString(c.FunctionName), CodeSha256: aws.ToString(c.CodeSha256),
+		ImageURI: imageURI, PackageType: string(c.PackageType), State: string(c.State),
+		StateReason: aws.ToString(c.StateReason), LastUpdateStatus: string(c.LastUpdateStatus),
+		LastUpdateStatusReason: aws.ToString(c.LastUpdateStatusReason), RoleARN: aws.ToString(c.Role), Runtime: string(c.Runtime),
+		Handler: aws.ToString(c.Handler), Architecture: string(lambdatypes.ArchitectureX8664), Tags: map[string]string{},
+		Environment: map[string]string{}}
+	if len(c.Architectures) > 0 {
+		o.Architecture = string(c.Architectures[0])
+	}
+	if c.MemorySize != nil {
+		o.MemoryMB = *c.MemorySize
+	}
+	if c.Timeout != nil {
+		o.TimeoutSeconds = *c.Timeout
+	}
+	if c.Environment != nil {
+		for k, v := range c.Environment.Variables {
+			o.Environment[k] = v
+		}
+	}
+	if c.DeadLetterConfig != nil {
+		o.DLQARN = aws.ToString(c.DeadLetterConfig.TargetArn)
+	}
+	for k, v := range tagMap {
+		o.Tags[k] = v
+	}
+	return o
+}

@@ -1,0 +1,39 @@
+package function
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+)
+
+// ensureInvokeConfig makes the function's event invoke configuration bound retries as r asks, with a Put
+// (which replaces the whole configuration, destinations included) only when it differs. A nil r leaves it
+// alone. It reports whether it wrote.
+func (s *Service) ensureInvokeConfig(ctx context.Context, o *Observed, r *Retry) (bool, error) {
+	if r == nil {
+		return false, nil
+	}
+	cur, err := s.api.GetFunctionEventInvokeConfig(ctx, &lambda.GetFunctionEventInvokeConfigInput{FunctionName: aws.String(o.Name)})
+	switch {
+	case awserr.IsNotFound(err):
+	case err != nil:
+		return false, awserr.Classify(err, fmt.Sprintf("reading event invoke configuration of Lambda function %q", o.Name))
+	case cur.DestinationConfig == nil || (cur.DestinationConfig.OnFailure == nil && cur.DestinationConfig.OnSuccess == nil):
+		o.Retry = &Retry{MaximumRetryAttempts: aws.ToInt32(cur.MaximumRetryAttempts),
+			MaximumEventAgeSeconds: aws.ToInt32(cur.MaximumEventAgeInSeconds)}
+		if *o.Retry == *r {
+			return false, nil
+		}
+	}
+	_, err = s.api.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(o.Name),
+		MaximumRetryAttempts: aws.Int32(r.MaximumRetryAttempts), MaximumEventAgeInSeconds: aws.Int32(r.MaximumEventAgeSeconds)})
+	if err != nil {
+		return false, classify(err, fmt.Sprintf("writing event invoke configuration of Lambda function %q", o.Name))
+	}
+	o.Retry = &Retry{MaximumRetryAttempts: r.MaximumRetryAttempts, MaximumEventAgeSeconds: r.MaximumEventAgeSeconds}
+	return true, nil
+}
