@@ -48,13 +48,17 @@ vet: ## Run go vet.
 ##@ Test
 
 .PHONY: test
-test: k8s-bins ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
+test: k8s-bins lambda-zips ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
 ##@ Build
 
+.PHONY: lambda-zips
+lambda-zips: ## Build the built-in record processor's deployment zips (embedded into the manager).
+	hack/build-processor.sh
+
 .PHONY: build
-build: ## Build the manager and localaws binaries into bin/.
+build: lambda-zips ## Build the manager and localaws binaries into bin/.
 	go build -o $(LOCALBIN)/manager ./cmd/manager
 	go build -o $(LOCALBIN)/localaws ./cmd/localaws
 

@@ -1,0 +1,27 @@
+package builtin
+
+import (
+	"archive/zip"
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestZip(t *testing.T) {
+	if _, err := Zip("sparc"); err == nil || !strings.Contains(err.Error(), "x86_64 or arm64") {
+		t.Fatalf("unknown architecture: err = %v", err)
+	}
+	for _, arch := range []string{"", "x86_64", "arm64"} {
+		b, err := Zip(arch)
+		if err != nil {
+			t.Fatalf("Zip(%q): %v (make test builds the zips first)", arch, err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatalf("Zip(%q) is not a zip: %v", arch, err)
+		}
+		if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" || zr.File[0].Mode()&0o111 == 0 {
+			t.Fatalf("Zip(%q) must hold one executable named bootstrap, has %v", arch, zr.File)
+		}
+	}
+}
