@@ -1,0 +1,81 @@
+package kafka
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/brokers"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+)
+
+func TestEnsureCreatesGrowsAndConfigures(t *testing.T) {
+	t.Setenv("AWS_REGION", "us-east-1")
+	pool := brokers.NewPool(nil)
+	t.Cleanup(pool.Close)
+	bootstrap, err := pool.Start("arn:aws:kafka:us-east-1:000000000000:cluster/c/1-s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Admin{Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
+	ctx := context.Background()
+	req := TopicRequest{Brokers: strings.Split(bootstrap, ","), Name: "test-topic", Partitions: 3,
+		Config: map[string]string{"retention.ms": "86400000"}}
+
+	for i := 0; i < 2; i++ { // the second Ensure finds everything in place
+		st, err := a.Ensure(ctx, req)
+		if err != nil || st.Partitions != 3 {
+			t.Fatalf("Ensure #%d = %+v, %v", i+1, st, err)
+		}
+	}
+	req.Partitions, req.Config["retention.ms"] = 5, "3600000"
+	if st, err := a.Ensure(ctx, req); err != nil || st.Partitions != 5 {
+		t.Fatalf("grow: %+v, %v", st, err)
+	}
+	req.Partitions = 2
+	if st, err := a.Ensure(ctx, req); err != nil || st.Partitions != 5 {
+		t.Fatalf("partitions never shrink: %+v, %v", st, err)
+	}
+
+	cl, err := kgo.NewClient(kgo.SeedBrokers(req.Brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	rcs, err := kadm.NewClient(cl).DescribeTopicConfigs(ctx, "test-topic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := rcs.On("test-topic", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range rc.Configs {
+		if c.Key == "retention.ms" && (c.Value == nil || *c.Value != "3600000") {
+			t.Fatalf("retention.ms = %v, want 3600000", c.Value)
+		}
+	}
+}
+
+func TestEnsureReportsUnreachableBrokers(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there any more
+	a := &Admin{Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Timeout: 3e9}
+	_, err = a.Ensure(context.Background(), TopicRequest{Brokers: []string{addr}, Name: "t", Partitions: 1})
+	w, ok := outcome.AsWaiting(err)
+	if !ok || w.Reason != ReasonUnreachable || !strings.Contains(w.Message, addr) {
+		t.Fatalf("err = %v, want Waiting/Unreachable naming %s", err, addr)
+	}
+	if _, err := a.Ensure(context.Background(), TopicRequest{Name: "t"}); err == nil {
+		t.Fatal("no brokers: want an error")
+	}
+}
