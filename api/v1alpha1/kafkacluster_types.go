@@ -56,7 +56,7 @@ type KafkaClusterSpec struct {
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1m') && duration(self) <= duration('168h')",message="resyncPeriod must be between 1m and 168h, for example 10m"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$') || (duration(self) >= duration('1m') && duration(self) <= duration('168h'))",message="resyncPeriod must be between 1m and 168h, for example 10m"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
 }
 
