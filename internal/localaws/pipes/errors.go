@@ -17,7 +17,8 @@ func conflict(name, format string, args ...any) *wire.Error {
 		With("resourceId", name).With("resourceType", "pipe")
 }
 
-// quotaExceeded is ServiceQuotaExceededException, which Pipes returns with HTTP 402.
+// quotaExceeded is ServiceQuotaExceededException, which Pipes returns with HTTP 402, for the pipes-per-account
+// quota (which counts every Region). The quotaCode value is UNCONFIRMED.
 func quotaExceeded(name string, limit int) *wire.Error {
 	return wire.Errorf(http.StatusPaymentRequired, "ServiceQuotaExceededException",
 		"Maximum allowed pipe count of %d exceeded.", limit).

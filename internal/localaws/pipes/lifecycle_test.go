@@ -3,6 +3,7 @@ package pipes
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
 
@@ -456,4 +458,38 @@ func TestThrottleIsThrottlingException(t *testing.T) {
 	if e := h.svc.Throttle(); e.Status != 429 || e.Code != "ThrottlingException" {
 		t.Fatalf("throttle %+v", e)
 	}
+}
+
+// reentrantRunner reads the pipe back from the service while being told it runs.
+type reentrantRunner struct {
+	svc  *Service
+	mu   sync.Mutex
+	seen []PipeView
+}
+
+func (r *reentrantRunner) Run(p PipeView) {
+	v, ok := r.svc.Pipe(p.ARN)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ok {
+		r.seen = append(r.seen, v)
+	}
+}
+
+func (r *reentrantRunner) Stop(string) {}
+
+func TestRunnerMayCallBackIntoService(t *testing.T) {
+	r := &reentrantRunner{}
+	svc := New(Config{Timings: lawstest.Timings(t), Runner: r})
+	r.svc = svc
+	_, cfg := lawstest.Serve(t, svc)
+	client := pipessdk.NewFromConfig(cfg)
+	if _, err := client.CreatePipe(context.Background(), createInput("reentrant")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Run to read the pipe", func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return len(r.seen) == 1 && r.seen[0].CurrentState == "RUNNING"
+	})
 }
