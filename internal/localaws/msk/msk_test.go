@@ -13,8 +13,10 @@ import (
 	kafkasdk "github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/kafka/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 )
 
 // harness is one MSK service behind a test server and a real SDK client.
@@ -474,7 +476,11 @@ func TestBrokersStartFailureFailsCluster(t *testing.T) {
 
 func TestThrottleIsTooManyRequests(t *testing.T) {
 	h := newHarness(t, nil)
-	if e := h.svc.Throttle(); e.Status != 429 || e.Code != "TooManyRequestsException" {
-		t.Fatalf("throttle = %+v", e)
+	ctx := context.Background()
+	if _, err := adminclient.New(*h.cfg.BaseEndpoint).AddFault(ctx, server.Fault{Service: "kafka", Operation: "ListClustersV2", Throttle: true}); err != nil {
+		t.Fatal(err)
 	}
+	client := kafkasdk.NewFromConfig(h.cfg, func(o *kafkasdk.Options) { o.RetryMaxAttempts = 1 })
+	_, err := client.ListClustersV2(ctx, &kafkasdk.ListClustersV2Input{})
+	expectError[*types.TooManyRequestsException](t, err)
 }

@@ -11,8 +11,10 @@ import (
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 )
 
 func TestCreatePipeGoesCreatingThenRunning(t *testing.T) {
@@ -455,9 +457,13 @@ func TestPipesAreRegional(t *testing.T) {
 
 func TestThrottleIsThrottlingException(t *testing.T) {
 	h := newHarness(t, 0)
-	if e := h.svc.Throttle(); e.Status != 429 || e.Code != "ThrottlingException" {
-		t.Fatalf("throttle %+v", e)
+	ctx := context.Background()
+	if _, err := adminclient.New(*h.cfg.BaseEndpoint).AddFault(ctx, server.Fault{Service: "pipes", Operation: "ListPipes", Throttle: true}); err != nil {
+		t.Fatal(err)
 	}
+	client := pipessdk.NewFromConfig(h.cfg, func(o *pipessdk.Options) { o.RetryMaxAttempts = 1 })
+	_, err := client.ListPipes(ctx, &pipessdk.ListPipesInput{})
+	expectError[*types.ThrottlingException](t, err)
 }
 
 // reentrantRunner reads the pipe back from the service while being told it runs.
