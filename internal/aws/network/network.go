@@ -1,0 +1,104 @@
+// Package network builds and deletes the VPC the original stack made for an MSK Serverless cluster: a
+// VPC with DNS support and hostnames, a public subnet with an internet gateway, an Elastic IP and a NAT
+// gateway, two private subnets in two Availability Zones routed through the NAT gateway, and a security
+// group that lets Kafka clients inside the VPC reach the cluster. Every part carries a Name tag and the
+// ownership tags from its create call and is found by them, so a restart never duplicates anything.
+package network
+
+import (
+	"time"
+
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+)
+
+// Component is the value of the component tag on every part of the network.
+const Component = "network"
+
+// NameTag is the EC2 tag key consoles show as a resource's name.
+const NameTag = "Name"
+
+// kafkaPorts are the ports the security group opens to the VPC: 9098 for SASL/IAM (what MSK Serverless
+// serves) and 9092 for plaintext clients.
+var kafkaPorts = []int32{9098, 9092}
+
+// Condition reasons this package puts in outcomes.
+const (
+	ReasonCreating           = "Creating"
+	ReasonDeleting           = "Deleting"
+	ReasonNotOwned           = "NotOwned"
+	ReasonInvalidSpec        = "InvalidSpec"
+	ReasonProvisioningFailed = "ProvisioningFailed"
+)
+
+// Delays before looking again. They are variables so tests can shorten them.
+var (
+	// NatGatewayDelay is the wait while the NAT gateway is pending or being deleted (EC2 takes minutes).
+	NatGatewayDelay = 30 * time.Second
+	// DependencyDelay is the wait while something outside the network (such as the network interfaces of a
+	// deleted cluster) still uses a part being deleted.
+	DependencyDelay = 30 * time.Second
+)
+
+// Desired is the network an object asks for.
+type Desired struct {
+	// NamePrefix starts the Name tag of every part (naming.Name with naming.SuffixNetwork).
+	NamePrefix string
+	// CIDR is the VPC's IPv4 CIDR block (/16 to /26); the subnets are carved from it.
+	CIDR string
+	// AvailabilityZones are the two zones of the private subnets; the public subnet is in the first.
+	AvailabilityZones []string
+	// Owner identifies the owning object; its tags mark every part as the operator's.
+	Owner tags.Owner
+	// Tags are the user's tags, merged under the ownership tags.
+	Tags map[string]string
+}
+
+// tags returns every tag the part called name should carry.
+func (d Desired) tags(name string) map[string]string {
+	t := d.Owner.Tags(Component, d.Tags)
+	t[NameTag] = name
+	return t
+}
+
+// Observed is what EC2 reports about the network's parts; IDs are empty for parts that do not exist.
+type Observed struct {
+	// VPCID is the VPC.
+	VPCID string
+	// PublicSubnetID is the subnet holding the NAT gateway.
+	PublicSubnetID string
+	// PrivateSubnetIDs are the two subnets the cluster uses, in the order of Desired.AvailabilityZones.
+	PrivateSubnetIDs []string
+	// SecurityGroupID is the group the cluster uses.
+	SecurityGroupID string
+	// InternetGatewayID is the internet gateway attached to the VPC.
+	InternetGatewayID string
+	// AllocationID is the Elastic IP address of the NAT gateway.
+	AllocationID string
+	// NatGatewayID and NatGatewayState are the NAT gateway and its state (pending, available, ...).
+	NatGatewayID, NatGatewayState string
+	// PublicRouteTableID and PrivateRouteTableID are the route tables of the public and private subnets.
+	PublicRouteTableID, PrivateRouteTableID string
+}
+
+// Result is what Ensure did.
+type Result struct {
+	// Observed is the network after Ensure, as far as it exists; set even when Ensure also returns an
+	// outcome such as Waiting.
+	Observed *Observed
+	// Created reports that Ensure created at least one part.
+	Created bool
+	// Updated reports that Ensure changed at least one existing part (attributes, routes, associations,
+	// rules or tags).
+	Updated bool
+	// Adopted reports that the VPC was found by its Name tag rather than by the hint.
+	Adopted bool
+}
+
+// Service manages networks.
+type Service struct {
+	api awsapi.EC2API
+}
+
+// New returns a Service that calls EC2 through api.
+func New(api awsapi.EC2API) *Service { return &Service{api: api} }
