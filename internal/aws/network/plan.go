@@ -17,7 +17,7 @@ const (
 // names are the Name tags of the network's parts.
 type names struct {
 	vpc, public, igw, eip, nat, publicRT, privateRT, sg string
-	private                                            [2]string
+	private                                             [2]string
 }
 
 // partNames derives every part's Name tag from the prefix.
