@@ -93,11 +93,5 @@ func (s *Service) roleByARN(arn string) (*role, bool) {
 	return r, true
 }
 
-// accountOf returns the account field of an ARN.
-func accountOf(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
-}
+// accountOf returns the account field of a well-formed ARN.
+func accountOf(arn string) string { return strings.Split(arn, ":")[4] }

@@ -56,9 +56,6 @@ func newParams(c *wire.Call) *params { return &params{form: c.Form} }
 
 // field is the member name as IAM writes it in messages ("RoleName" → "roleName").
 func field(name string) string {
-	if name == "" {
-		return name
-	}
 	return strings.ToLower(name[:1]) + name[1:]
 }
 

@@ -63,8 +63,12 @@ func (s *Service) createRole(c *wire.Call) error {
 		return err
 	}
 	if hasBoundary {
-		if _, ok, err := resolveManaged(boundary); err != nil || !ok {
-			return firstErr(err, noSuchEntity("Scope ARN: %s does not exist or is not attachable.", boundary))
+		_, ok, err := resolveManaged(boundary)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return noSuchEntity("Scope ARN: %s does not exist or is not attachable.", boundary)
 		}
 	}
 
@@ -82,16 +86,6 @@ func (s *Service) createRole(c *wire.Call) error {
 	r.setTags(tags)
 	s.roles[strings.ToLower(name)] = r
 	return c.XML(roleResult{Role: r.xml(createView)})
-}
-
-// firstErr returns the first non-nil error.
-func firstErr(errs ...*wire.Error) *wire.Error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }
 
 // withRole validates RoleName (and whatever read adds to p) and runs fn on the role under the lock; write

@@ -2,9 +2,11 @@ package iam
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,4 +137,73 @@ func TestAWSCLI(t *testing.T) {
 	mustRun("iam", "detach-role-policy", "--role-name", "cli-role", "--policy-arn", basicPolicy)
 	mustRun("iam", "delete-role-policy", "--role-name", "cli-role", "--policy-name", "dlq")
 	mustRun("iam", "delete-role", "--role-name", "cli-role")
+}
+
+// TestRawQueryValidation posts forms the SDK would refuse to send, to check IAM's answers to missing and
+// malformed members.
+func TestRawQueryValidation(t *testing.T) {
+	h := newHarness(t)
+	h.createRole(t, "fn", "", lambdaTrust)
+	post := func(form string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, h.endpoint+"/", strings.NewReader(form+"&Version=2010-05-08"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20250601/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b strings.Builder
+		if _, err := io.Copy(&b, resp.Body); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, b.String()
+	}
+	tests := []struct {
+		name, form string
+		status     int
+		want       string
+	}{
+		{"missing role name", "Action=GetRole", 400,
+			"<Code>ValidationError</Code><Message>1 validation error detected: Value null at &#39;roleName&#39; failed to satisfy constraint: Member must not be null</Message>"},
+		{"missing everything", "Action=CreateRole", 400, "2 validation errors detected"},
+		{"missing policy document", "Action=PutRolePolicy&RoleName=fn&PolicyName=p", 400, "at &#39;policyDocument&#39;"},
+		{"tag without value", "Action=TagRole&RoleName=fn&Tags.member.1.Key=k", 400, "at &#39;tags.1.member.value&#39;"},
+		{"tag without key", "Action=TagRole&RoleName=fn&Tags.member.1.Value=v", 400, "at &#39;tags.1.member.key&#39;"},
+		{"no tags", "Action=TagRole&RoleName=fn", 400, "at &#39;tags&#39; failed to satisfy constraint: Member must not be null"},
+		{"no tag keys", "Action=UntagRole&RoleName=fn", 400, "at &#39;tagKeys&#39;"},
+		{"too many tag keys", "Action=UntagRole&RoleName=fn&TagKeys.member.1=k" + manyKeys(50), 400,
+			"Member must have length less than or equal to 50"},
+		{"max items not a number", "Action=ListRoles&MaxItems=ten", 400, "Member must be a number"},
+		{"attached marker", "Action=ListAttachedRolePolicies&RoleName=fn&Marker=zzz", 400, "Invalid Marker"},
+		{"tags marker", "Action=ListRoleTags&RoleName=fn&Marker=zzz", 400, "Invalid Marker"},
+		{"empty aws managed name", "Action=AttachRolePolicy&RoleName=fn&PolicyArn=arn:aws:iam::aws:policy/service-role/", 404,
+			"<Code>NoSuchEntity</Code>"},
+		{"unknown action", "Action=Frobnicate", 400, "<Code>InvalidAction</Code>"},
+		{"success envelope", "Action=ListRolePolicies&RoleName=fn", 200,
+			`<ListRolePoliciesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListRolePoliciesResult><PolicyNames></PolicyNames><IsTruncated>false</IsTruncated></ListRolePoliciesResult><ResponseMetadata><RequestId>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := post(tt.form)
+			if status != tt.status || !strings.Contains(body, tt.want) {
+				t.Fatalf("status %d body %s\nwant %d containing %s", status, body, tt.status, tt.want)
+			}
+			if status >= 400 && !strings.Contains(body, "<Type>Sender</Type>") {
+				t.Fatalf("error body %s lacks <Type>Sender</Type>", body)
+			}
+		})
+	}
+}
+
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := 2; i <= n+1; i++ {
+		b.WriteString("&TagKeys.member." + strconv.Itoa(i) + "=k" + strconv.Itoa(i))
+	}
+	return b.String()
 }
