@@ -2,8 +2,11 @@ package sts
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -58,5 +61,26 @@ func TestUnknownActionAndThrottle(t *testing.T) {
 	svc.Reset()
 	if svc.Snapshot() == nil {
 		t.Fatal("Snapshot must not be nil")
+	}
+}
+
+func TestAWSCLIGetCallerIdentity(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("aws CLI not on PATH")
+	}
+	_, cfg := lawstest.Serve(t, New(Config{}))
+	cmd := exec.Command("aws", "--endpoint-url", aws.ToString(cfg.BaseEndpoint), "--output", "json", "sts", "get-caller-identity")
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=", "AWS_ENDPOINT_URL=", "AWS_ENDPOINT_URL_STS=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws sts get-caller-identity: %v\n%s", err, out)
+	}
+	var got map[string]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if got["Account"] != lawstest.AccountID || got["Arn"] != "arn:aws:iam::"+lawstest.AccountID+":root" || got["UserId"] != lawstest.AccountID {
+		t.Fatalf("get-caller-identity = %v", got)
 	}
 }
