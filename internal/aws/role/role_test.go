@@ -134,7 +134,7 @@ func (e env) createRole(t *testing.T, d Desired, tagMap map[string]string) strin
 		t.Fatalf("CreateRole: %v", err)
 	}
 	if _, err := e.client.PutRolePolicy(ctx, &iamsdk.PutRolePolicyInput{RoleName: aws.String(d.Name),
-		PolicyName: aws.String(d.InlinePolicyName),
+		PolicyName:     aws.String(d.InlinePolicyName),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"*"}]}`)}); err != nil {
 		t.Fatalf("PutRolePolicy: %v", err)
 	}
