@@ -51,6 +51,9 @@ func invalidAttributeName(name string) *wire.Error {
 	return wire.ValidationError("InvalidAttributeName", "Unknown Attribute %s.", name)
 }
 
+// invalidAttributeValue is the error for a bad CreateQueue/SetQueueAttributes value. UNCONFIRMED: older SQS
+// answered InvalidParameterValue here; the JSON-era model lists InvalidAttributeValue for both operations,
+// so that is what localaws returns.
 func invalidAttributeValue(format string, args ...any) *wire.Error {
 	return wire.ValidationError("InvalidAttributeValue", format, args...)
 }

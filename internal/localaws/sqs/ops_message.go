@@ -117,7 +117,8 @@ func (s *Service) send(q *queue, m outgoing) (*message, *wire.Error) {
 	return q.enqueue(msg, m.dedup, now), nil
 }
 
-// senderID is the identity SQS records as a message's SenderId: the caller's access key id.
+// senderID is the identity SQS records as a message's SenderId. AWS records the IAM user or role id;
+// localaws knows only the caller's access key id, so it uses that (UNCONFIRMED substitute).
 func senderID(c *wire.Call) string {
 	if m := accessKeyPattern.FindStringSubmatch(c.R.Header.Get("Authorization")); m != nil {
 		return m[1]
@@ -325,7 +326,9 @@ func (in *receiptInput) fromForm(f url.Values) *wire.Error {
 }
 
 // messageByReceipt resolves a receipt handle on q. ok is false when the message is gone (already deleted or
-// expired); a handle that is not one of q's is ReceiptHandleIsInvalid. The caller holds s.mu.
+// expired); a handle that is not one of q's is ReceiptHandleIsInvalid (UNCONFIRMED for a well-formed handle
+// of another queue). An older handle of a message received again still resolves, as AWS usually allows.
+// The caller holds s.mu.
 func messageByReceipt(q *queue, handle string) (*message, bool, *wire.Error) {
 	if handle == "" {
 		return nil, false, missingParameter("ReceiptHandle")

@@ -46,6 +46,9 @@ func (s *Service) createQueue(c *wire.Call, in *createQueueInput) (any, *wire.Er
 	if err != nil {
 		return nil, err
 	}
+	if !fifo {
+		delete(attrs, "FifoQueue") // FifoQueue=false is accepted but standard queues do not list it
+	}
 	now := s.now()
 	r := s.region(c.Region)
 	if q, ok := r.queues[in.QueueName]; ok {
