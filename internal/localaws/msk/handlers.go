@@ -50,6 +50,9 @@ func (s *Service) createCluster(c *wire.Call) error {
 	if err := validateServerless(req.Serverless); err != nil {
 		return err
 	}
+	if err := s.checkNetwork(c.Region, req.Serverless); err != nil {
+		return err
+	}
 	if err := validateTags(req.Tags, nil); err != nil {
 		return err
 	}

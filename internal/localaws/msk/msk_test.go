@@ -484,3 +484,27 @@ func TestThrottleIsTooManyRequests(t *testing.T) {
 	_, err := client.ListClustersV2(ctx, &kafkasdk.ListClustersV2Input{})
 	expectError[*types.TooManyRequestsException](t, err)
 }
+
+// knownNetwork is a Network that knows a fixed set of ids.
+type knownNetwork map[string]bool
+
+func (n knownNetwork) SubnetExists(_, id string) bool        { return n[id] }
+func (n knownNetwork) SecurityGroupExists(_, id string) bool { return n[id] }
+
+func TestCreateClusterChecksSubnetsAndSecurityGroupsExist(t *testing.T) {
+	svc := New(Config{Timings: lawstest.Timings(t), Network: knownNetwork{"subnet-a": true, "sg-1": true}})
+	_, cfg := lawstest.Serve(t, svc)
+	client := kafkasdk.NewFromConfig(cfg)
+	_, err := client.CreateClusterV2(context.Background(), serverlessInput("missing-subnet"))
+	var bre *types.BadRequestException
+	if !errors.As(err, &bre) || !regexp.MustCompile(`subnet-b' does not exist`).MatchString(aws.ToString(bre.Message)) {
+		t.Fatalf("err = %v, want BadRequestException naming subnet-b", err)
+	}
+	in := serverlessInput("missing-sg")
+	in.Serverless.VpcConfigs[0].SubnetIds = []string{"subnet-a", "subnet-a2"}
+	svc.network = knownNetwork{"subnet-a": true, "subnet-a2": true}
+	if _, err := client.CreateClusterV2(context.Background(), in); !errors.As(err, &bre) ||
+		!regexp.MustCompile(`sg-1' does not exist`).MatchString(aws.ToString(bre.Message)) {
+		t.Fatalf("err = %v, want BadRequestException naming sg-1", err)
+	}
+}

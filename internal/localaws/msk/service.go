@@ -28,12 +28,21 @@ type Config struct {
 	// Brokers backs ACTIVE clusters with brokers; nil reports a deterministic, unreachable
 	// boot-<id>.c1.kafka-serverless.<region>.amazonaws.com:9098 bootstrap string.
 	Brokers Brokers
+	// Network, when set, makes CreateClusterV2 check that its subnets and security groups exist, as MSK does.
+	Network Network
+}
+
+// Network answers whether EC2 resources exist (the EC2 emulator implements it).
+type Network interface {
+	SubnetExists(region, subnetID string) bool
+	SecurityGroupExists(region, groupID string) bool
 }
 
 // Service is the emulated MSK control plane. It implements server.Service.
 type Service struct {
 	timings *lifecycle.Timings
 	brokers Brokers
+	network Network
 	router  wire.RestRouter
 
 	mu       sync.Mutex
@@ -42,7 +51,7 @@ type Service struct {
 
 // New returns an MSK service with no clusters.
 func New(cfg Config) *Service {
-	s := &Service{timings: cfg.Timings, brokers: cfg.Brokers, clusters: map[string]*cluster{}}
+	s := &Service{timings: cfg.Timings, brokers: cfg.Brokers, network: cfg.Network, clusters: map[string]*cluster{}}
 	if s.timings == nil {
 		s.timings, _ = lifecycle.NewTimings(lifecycle.DefaultProfile)
 	}

@@ -102,3 +102,24 @@ func validateIDs(param, prefix string, ids []string) error {
 	}
 	return nil
 }
+
+// checkNetwork refuses subnets and security groups that do not exist in the region. The message follows
+// EC2's wording for unknown ids (MSK's own text is UNCONFIRMED).
+func (s *Service) checkNetwork(region string, sl *serverless) error {
+	if s.network == nil {
+		return nil
+	}
+	for _, v := range sl.VpcConfigs {
+		for _, id := range v.SubnetIds {
+			if !s.network.SubnetExists(region, id) {
+				return badRequest("subnetIds", "The subnet ID '%s' does not exist in %s.", id, region)
+			}
+		}
+		for _, id := range v.SecurityGroupIds {
+			if !s.network.SecurityGroupExists(region, id) {
+				return badRequest("securityGroupIds", "The security group '%s' does not exist in %s.", id, region)
+			}
+		}
+	}
+	return nil
+}
