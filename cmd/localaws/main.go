@@ -1,0 +1,90 @@
+// Command localaws runs a local, wire-compatible AWS for MSK, EventBridge Pipes, Lambda, SQS, IAM, STS,
+// EC2, S3 and CloudWatch Logs on one port. Point any AWS client at it with AWS_ENDPOINT_URL (or the CLI's
+// --endpoint-url) and dummy credentials.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "localaws:", err)
+		os.Exit(1)
+	}
+}
+
+// overrides collects repeated --delay kind=duration flags.
+type overrides map[lifecycle.Kind]time.Duration
+
+func (o overrides) String() string { return fmt.Sprint(map[lifecycle.Kind]time.Duration(o)) }
+
+func (o overrides) Set(v string) error {
+	kind, dur, ok := strings.Cut(v, "=")
+	if !ok {
+		return fmt.Errorf("want kind=duration, e.g. cluster.create=10s")
+	}
+	d, err := time.ParseDuration(dur)
+	if err != nil {
+		return err
+	}
+	o[lifecycle.Kind(kind)] = d
+	return nil
+}
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func run() error {
+	delays := overrides{}
+	addr := flag.String("addr", env("LOCALAWS_ADDR", localaws.DefaultAddr), "listen address (env LOCALAWS_ADDR)")
+	region := flag.String("region", env("LOCALAWS_REGION", "us-east-1"), "default region (env LOCALAWS_REGION)")
+	account := flag.String("account-id", env("LOCALAWS_ACCOUNT_ID", "000000000000"), "account id in ARNs (env LOCALAWS_ACCOUNT_ID)")
+	profile := flag.String("profile", env("LOCALAWS_PROFILE", lifecycle.DefaultProfile), "delay profile: instant, fast or realistic (env LOCALAWS_PROFILE)")
+	propagation := flag.Duration("propagation-delay", 0, "how long a new IAM role takes to become assumable")
+	level := flag.String("log-level", env("LOCALAWS_LOG_LEVEL", "info"), "request log level: debug, info, warn, error (env LOCALAWS_LOG_LEVEL)")
+	flag.Var(delays, "delay", "override one transition's duration, kind=duration (repeatable); kinds: "+kindList())
+	flag.Parse()
+
+	var lv slog.LevelVar
+	if err := lv.UnmarshalText([]byte(*level)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: &lv}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	inst, err := localaws.Start(ctx, localaws.Options{Addr: *addr, Region: *region, AccountID: *account,
+		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv})
+	if err != nil {
+		return err
+	}
+	logger.Info("localaws is serving", "endpoint", inst.Endpoint, "region", *region, "profile", *profile)
+	fmt.Fprintf(os.Stderr, "\nPoint clients at it:\n  export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s\n  aws --endpoint-url %s sqs list-queues\n\n",
+		inst.Endpoint, *region, inst.Endpoint)
+	<-ctx.Done()
+	return inst.Stop()
+}
+
+func kindList() string {
+	names := make([]string, 0, len(lifecycle.Kinds))
+	for _, k := range lifecycle.Kinds {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,129 @@
+// Package localaws assembles the local AWS: every emulated service behind one HTTP endpoint, startable
+// in-process from Go tests (Start) or as the localaws binary.
+package localaws
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/brokers"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/ec2"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/iam"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lambda"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/logs"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/msk"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/pipes"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/s3"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sqs"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sts"
+)
+
+// DefaultAddr is where localaws listens unless told otherwise.
+const DefaultAddr = "127.0.0.1:4566"
+
+// Options configure a localaws instance.
+type Options struct {
+	// Addr is the listen address; "127.0.0.1:0" picks a free port. Default DefaultAddr.
+	Addr string
+	// Region is the default region for requests without a credential scope. Default us-east-1.
+	Region string
+	// AccountID appears in every ARN. Default 000000000000.
+	AccountID string
+	// Profile names the delay profile: instant, fast (default) or realistic.
+	Profile string
+	// Overrides set per-transition durations over the profile.
+	Overrides map[lifecycle.Kind]time.Duration
+	// PropagationDelay is how long a new IAM role takes before services can assume it.
+	PropagationDelay time.Duration
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+	// LogLevel, when set, is the level variable behind Logger, changeable through the admin API.
+	LogLevel *slog.LevelVar
+}
+
+// Instance is a running localaws.
+type Instance struct {
+	// Endpoint is the base URL clients use, e.g. http://127.0.0.1:4566.
+	Endpoint string
+	// Server is the HTTP handler, for in-process access to call counters.
+	Server *server.Server
+
+	httpServer *http.Server
+	brokers    *brokers.Pool
+	done       chan error
+	stopOnce   sync.Once
+	stopErr    error
+}
+
+// Start listens on opts.Addr and serves every service until ctx ends or Stop is called.
+func Start(ctx context.Context, opts Options) (*Instance, error) {
+	if opts.Addr == "" {
+		opts.Addr = DefaultAddr
+	}
+	if opts.Region == "" {
+		opts.Region = "us-east-1"
+	}
+	if opts.AccountID == "" {
+		opts.AccountID = "000000000000"
+	}
+	timings, err := lifecycle.NewTimings(opts.Profile)
+	if err != nil {
+		return nil, err
+	}
+	for k, d := range opts.Overrides {
+		if err := timings.SetOverride(k, d); err != nil {
+			return nil, err
+		}
+	}
+	timings.SetPropagation(opts.PropagationDelay)
+
+	pool := brokers.NewPool(opts.Logger)
+	srv := server.New(server.Options{Region: opts.Region, AccountID: opts.AccountID, Timings: timings,
+		Logger: opts.Logger, LogLevel: opts.LogLevel}, services(timings, pool)...)
+
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", opts.Addr, err)
+	}
+	inst := &Instance{Endpoint: "http://" + ln.Addr().String(), Server: srv, brokers: pool,
+		httpServer: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
+	go func() { inst.done <- inst.httpServer.Serve(ln) }()
+	go func() {
+		<-ctx.Done()
+		_ = inst.Stop()
+	}()
+	return inst, nil
+}
+
+// Stop closes the listener and every open connection. It is safe to call more than once.
+func (i *Instance) Stop() error {
+	i.stopOnce.Do(func() {
+		i.stopErr = i.httpServer.Close()
+		i.brokers.Close()
+		if serveErr := <-i.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+			i.stopErr = errors.Join(i.stopErr, serveErr)
+		}
+	})
+	return i.stopErr
+}
+
+// services builds every emulated service and wires the references between them.
+func services(t *lifecycle.Timings, pool *brokers.Pool) []server.Service {
+	iamSvc := iam.New(iam.Config{Timings: t})
+	sqsSvc := sqs.New(sqs.Config{})
+	s3Svc := s3.New(s3.Config{})
+	ec2Svc := ec2.New(ec2.Config{Timings: t})
+	mskSvc := msk.New(msk.Config{Timings: t, Brokers: pool, Network: ec2Svc})
+	lambdaSvc := lambda.New(lambda.Config{Timings: t, IAM: iamSvc, Queues: sqsSvc, Objects: s3Svc, Clusters: mskSvc})
+	pipesSvc := pipes.New(pipes.Config{Timings: t, Roles: iamSvc, Clusters: mskSvc, Functions: lambdaSvc})
+	return []server.Service{iamSvc, sts.New(sts.Config{}), sqsSvc, s3Svc, mskSvc, lambdaSvc, pipesSvc,
+		ec2Svc, logs.New(logs.Config{})}
+}
