@@ -107,8 +107,12 @@ func TestCreateFunctionValidation(t *testing.T) {
 		{"env over 4KB", func(in *lambdasdk.CreateFunctionInput) { in.Environment = &types.Environment{Variables: bigEnv} }, "", "exceeded the 4KB limit"},
 		{"not a zip", func(in *lambdasdk.CreateFunctionInput) { in.Code.ZipFile = []byte("plain text") }, "", "Could not unzip uploaded file"},
 		{"no code source", func(in *lambdasdk.CreateFunctionInput) { in.Code = &types.FunctionCode{} }, "", "Please provide a source for function code."},
-		{"zip and s3", func(in *lambdasdk.CreateFunctionInput) { in.Code.S3Bucket, in.Code.S3Key = aws.String("bkt"), aws.String("k") }, "", "Please do not provide other FunctionCode parameters"},
-		{"image uri on zip", func(in *lambdasdk.CreateFunctionInput) { in.Code.ImageUri = aws.String("000000000000.dkr.ecr.us-east-1.amazonaws.com/r:1") }, "", "Please don't provide ImageUri"},
+		{"zip and s3", func(in *lambdasdk.CreateFunctionInput) {
+			in.Code.S3Bucket, in.Code.S3Key = aws.String("bkt"), aws.String("k")
+		}, "", "Please do not provide other FunctionCode parameters"},
+		{"image uri on zip", func(in *lambdasdk.CreateFunctionInput) {
+			in.Code.ImageUri = aws.String("000000000000.dkr.ecr.us-east-1.amazonaws.com/r:1")
+		}, "", "Please don't provide ImageUri"},
 		{"role not assumable", func(in *lambdasdk.CreateFunctionInput) { in.Role = aws.String("arn:aws:iam::000000000000:role/young") }, "", "The role defined for the function cannot be assumed by Lambda."},
 		{"qualified name", func(in *lambdasdk.CreateFunctionInput) { in.FunctionName = aws.String("fn:1") }, "", "qualifier"},
 		{"reserved tag", func(in *lambdasdk.CreateFunctionInput) { in.Tags = map[string]string{"aws:x": "1"} }, "", "reserved"},
@@ -210,7 +214,9 @@ func TestDeadLetterConfig(t *testing.T) {
 	if err != nil || upd.DeadLetterConfig != nil {
 		t.Fatalf("removing the DLQ = %+v, %v", upd, err)
 	}
-	h.waitFunction(t, "dlq-fn", func(c *types.FunctionConfiguration) bool { return c.LastUpdateStatus == types.LastUpdateStatusSuccessful })
+	h.waitFunction(t, "dlq-fn", func(c *types.FunctionConfiguration) bool {
+		return c.LastUpdateStatus == types.LastUpdateStatusSuccessful
+	})
 	_, err = h.client.UpdateFunctionConfiguration(ctx, &lambdasdk.UpdateFunctionConfigurationInput{
 		FunctionName: aws.String("dlq-fn"), DeadLetterConfig: &types.DeadLetterConfig{TargetArn: aws.String("arn:aws:kinesis:us-east-1:000000000000:stream/s")}})
 	wantError[*types.InvalidParameterValueException](t, err, "not a supported destination type")
@@ -317,7 +323,9 @@ func TestUpdateFunctionCode(t *testing.T) {
 		out.Architectures[0] != types.ArchitectureArm64 || out.LastUpdateStatus != types.LastUpdateStatusInProgress {
 		t.Fatalf("UpdateFunctionCode = %+v, %v", out, err)
 	}
-	h.waitFunction(t, "code-fn", func(c *types.FunctionConfiguration) bool { return c.LastUpdateStatus == types.LastUpdateStatusSuccessful })
+	h.waitFunction(t, "code-fn", func(c *types.FunctionConfiguration) bool {
+		return c.LastUpdateStatus == types.LastUpdateStatusSuccessful
+	})
 	if v, _ := h.svc.Function("code-fn"); string(v.Code) != string(newCode) || v.Architectures[0] != "arm64" {
 		t.Fatal("view does not show the new code")
 	}

@@ -52,7 +52,9 @@ func TestCreateEventSourceMappingValidation(t *testing.T) {
 		{"two topics", func(in *lambdasdk.CreateEventSourceMappingInput) { in.Topics = []string{"a", "b"} }, "at 'topics'", "", false},
 		{"no topics", func(in *lambdasdk.CreateEventSourceMappingInput) { in.Topics = nil }, "", "Topics must be specified", false},
 		{"no starting position", func(in *lambdasdk.CreateEventSourceMappingInput) { in.StartingPosition = "" }, "", "StartingPosition is required", false},
-		{"timestamp missing", func(in *lambdasdk.CreateEventSourceMappingInput) { in.StartingPosition = types.EventSourcePositionAtTimestamp }, "", "StartingPositionTimestamp", false},
+		{"timestamp missing", func(in *lambdasdk.CreateEventSourceMappingInput) {
+			in.StartingPosition = types.EventSourcePositionAtTimestamp
+		}, "", "StartingPositionTimestamp", false},
 		{"batch size 0", func(in *lambdasdk.CreateEventSourceMappingInput) { in.BatchSize = aws.Int32(0) }, "at 'batchSize'", "", false},
 		{"batch size 10001", func(in *lambdasdk.CreateEventSourceMappingInput) { in.BatchSize = aws.Int32(10001) }, "less than or equal to 10000", "", false},
 		{"window 301", func(in *lambdasdk.CreateEventSourceMappingInput) { in.MaximumBatchingWindowInSeconds = aws.Int32(301) }, "at 'maximumBatchingWindowInSeconds'", "", false},
