@@ -116,6 +116,7 @@ type harness struct {
 	iam      *fakeIAM
 	timings  *lifecycle.Timings
 	runner   *fakeRunner
+	endpoint string
 	clusters fakeClusters
 	queues   fakeQueues
 }
@@ -137,6 +138,7 @@ func newHarness(t *testing.T, configure ...func(*Config)) *harness {
 	}
 	h.svc = New(cfg)
 	_, awsCfg := lawstest.Serve(t, h.svc, objects)
+	h.endpoint = aws.ToString(awsCfg.BaseEndpoint)
 	h.client = lambdasdk.NewFromConfig(awsCfg)
 	h.s3 = s3sdk.NewFromConfig(awsCfg, func(o *s3sdk.Options) { o.UsePathStyle = true })
 	return h
