@@ -1,0 +1,103 @@
+// Command manager runs the kafka-pipeline-operator controllers: KafkaCluster and KafkaPipeline.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
+	"github.com/kafkapipeline/kafka-pipeline-operator/controllers"
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
+	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/builtin"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "manager:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		region, clusterID, metricsAddr, probeAddr string
+		resync, iamPropagation                    time.Duration
+		concurrency                               int
+		leaderElect, kafkaTLS                     bool
+	)
+	flag.StringVar(&region, "region", os.Getenv("AWS_REGION"), "default AWS region for objects that name none (default $AWS_REGION)")
+	flag.StringVar(&clusterID, "cluster-id", "default", "name of this Kubernetes cluster in ownership tags; give each cluster sharing an AWS account its own")
+	flag.DurationVar(&resync, "resync-period", 10*time.Minute, "how often a Ready object is re-read from AWS to repair drift (jittered; spec.resyncPeriod overrides)")
+	flag.DurationVar(&iamPropagation, "iam-propagation-delay", 10*time.Second, "time given to IAM after a role changes before services assume it")
+	flag.IntVar(&concurrency, "max-concurrent-reconciles", 4, "objects of one kind reconciled at once")
+	flag.BoolVar(&leaderElect, "leader-elect", false, "elect a leader so only one replica reconciles")
+	flag.BoolVar(&kafkaTLS, "kafka-tls", true, "use TLS to the Kafka brokers (MSK requires it; turn off only for local plaintext clusters)")
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "metrics address (\"0\" disables)")
+	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "health and readiness probe address")
+	zapOpts := zap.Options{}
+	zapOpts.BindFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
+	if region == "" {
+		return fmt.Errorf("no AWS region: set --region or AWS_REGION")
+	}
+	// The Kafka IAM authentication signs for AWS_REGION when a broker host names no region.
+	if os.Getenv("AWS_REGION") == "" {
+		_ = os.Setenv("AWS_REGION", region)
+	}
+
+	scheme := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(v1alpha1.AddToScheme(scheme))
+
+	ctx := ctrl.SetupSignalHandler()
+	cfg, err := awsapi.LoadConfig(ctx, awsapi.Options{Region: region, AppID: "kafka-pipeline-operator"})
+	if err != nil {
+		return fmt.Errorf("loading AWS configuration: %w", err)
+	}
+	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
+		HealthProbeBindAddress: probeAddr,
+		LeaderElection:         leaderElect,
+		LeaderElectionID:       "kafka-pipeline-operator.streaming.kafkapipeline.dev",
+	})
+	if err != nil {
+		return fmt.Errorf("creating the manager: %w", err)
+	}
+	return start(ctx, mgr, cfg, controllers.Options{ClusterID: clusterID, ResyncPeriod: resync,
+		MaxConcurrentReconciles: concurrency}, iamPropagation, kafkaTLS)
+}
+
+func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, iamPropagation time.Duration, kafkaTLS bool) error {
+	clients := awsapi.NewClientCache(cfg)
+	if err := (&controllers.KafkaClusterReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkacluster"),
+		AWS: clients, Options: opts}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if err := (&controllers.KafkaPipelineReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkapipeline"),
+		AWS: clients, Topics: &kafka.Admin{Credentials: cfg.Credentials, TLS: kafkaTLS}, BuiltinCode: builtin.Zip,
+		IAMPropagation: iamPropagation, Options: opts}).SetupWithManager(ctx, mgr); err != nil {
+		return err
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	return mgr.Start(ctx)
+}
