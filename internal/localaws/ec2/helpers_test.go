@@ -20,6 +20,8 @@ type harness struct {
 	svc *Service
 	ec2 *ec2sdk.Client
 	ctx context.Context
+	// endpoint is the server's base URL, for the AWS CLI and boto3.
+	endpoint string
 }
 
 // newHarness starts the service with instant timings unless cfg says otherwise.
@@ -30,7 +32,8 @@ func newHarness(t *testing.T, cfg Config) *harness {
 	}
 	svc := New(cfg)
 	_, awsCfg := lawstest.Serve(t, svc)
-	return &harness{t: t, svc: svc, ec2: ec2sdk.NewFromConfig(awsCfg), ctx: context.Background()}
+	return &harness{t: t, svc: svc, ec2: ec2sdk.NewFromConfig(awsCfg), ctx: context.Background(),
+		endpoint: aws.ToString(awsCfg.BaseEndpoint)}
 }
 
 // inRegion returns a client for another region of the same server.
