@@ -2,7 +2,6 @@ package lambda
 
 import (
 	"maps"
-	"slices"
 	"time"
 )
 
@@ -150,7 +149,6 @@ func (m *mapping) view() MappingView {
 			}
 		}
 	}
-	v.FilterPatterns = slices.Clip(v.FilterPatterns)
 	return v
 }
 

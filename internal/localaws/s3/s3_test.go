@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc64"
@@ -217,6 +218,20 @@ func TestDeleteBucket(t *testing.T) {
 	}
 	if _, ok := h.svc.Object("full", "a", ""); ok {
 		t.Fatal("object survived its bucket")
+	}
+}
+
+func TestSnapshotAndReset(t *testing.T) {
+	h := newHarness(t)
+	h.mustBucket(t, "snap")
+	h.mustPut(t, "snap", "k", "v")
+	doc, err := json.Marshal(h.svc.Snapshot())
+	if err != nil || !strings.Contains(string(doc), `"key":"k"`) {
+		t.Fatalf("Snapshot = %s, %v", doc, err)
+	}
+	h.svc.Reset()
+	if _, ok := h.svc.Object("snap", "k", ""); ok {
+		t.Fatal("Reset kept objects")
 	}
 }
 
