@@ -232,8 +232,13 @@ type KafkaCluster struct {
 // KafkaClusterList is a list of KafkaClusters.
 type KafkaClusterList struct {
 	metav1.TypeMeta `json:",inline"`
+
+	// metadata is the standard list metadata.
+	// +optional
 	metav1.ListMeta `json:"metadata,omitzero"`
-	Items           []KafkaCluster `json:"items"`
+
+	// Items are the KafkaClusters.
+	Items []KafkaCluster `json:"items"`
 }
 
 func init() {

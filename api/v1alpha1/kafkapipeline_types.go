@@ -591,8 +591,13 @@ type KafkaPipeline struct {
 // KafkaPipelineList is a list of KafkaPipelines.
 type KafkaPipelineList struct {
 	metav1.TypeMeta `json:",inline"`
+
+	// metadata is the standard list metadata.
+	// +optional
 	metav1.ListMeta `json:"metadata,omitzero"`
-	Items           []KafkaPipeline `json:"items"`
+
+	// Items are the KafkaPipelines.
+	Items []KafkaPipeline `json:"items"`
 }
 
 func init() {
