@@ -17,7 +17,7 @@ import (
 
 // terminalCodes are the Lambda errors of the create and update calls that retrying cannot fix: the request
 // itself is wrong (IAM propagation errors share InvalidParameterValueException and are told apart first).
-var terminalCodes = []string{"InvalidParameterValueException", "InvalidRequestContentException",
+var terminalCodes = []string{"InvalidParameterValueException", "ValidationException", "InvalidRequestContentException",
 	"RequestTooLargeException", "CodeVerificationFailedException", "InvalidCodeSignatureException",
 	"CodeSigningConfigNotFoundException", "UnsupportedMediaTypeException"}
 

@@ -1,0 +1,110 @@
+package function
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+)
+
+func TestCodeValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		code Code
+		ok   bool
+	}{
+		{"zip", Code{ZipFile: []byte("zip")}, true},
+		{"s3", Code{S3: &S3Code{Bucket: "b", Key: "k"}}, true},
+		{"image", Code{ImageURI: "123456789012.dkr.ecr.us-east-1.amazonaws.com/fn:1"}, true},
+		{"none", Code{}, false},
+		{"two", Code{ZipFile: []byte("zip"), ImageURI: "i"}, false},
+		{"s3 without key", Code{S3: &S3Code{Bucket: "b"}}, false},
+	} {
+		if err := tc.code.validate(); (err == nil) != tc.ok {
+			t.Errorf("%s: validate = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+}
+
+func TestCodeDiffers(t *testing.T) {
+	zip := []byte("zip")
+	s3 := Code{S3: &S3Code{Bucket: "b", Key: "k", ObjectVersion: "v1"}}
+	s3v2 := Code{S3: &S3Code{Bucket: "b", Key: "k", ObjectVersion: "v2"}}
+	for _, tc := range []struct {
+		name string
+		code Code
+		obs  Observed
+		want bool
+	}{
+		{"same zip", Code{ZipFile: zip}, Observed{CodeSha256: CodeSha256(zip)}, false},
+		{"other zip", Code{ZipFile: []byte("other")}, Observed{CodeSha256: CodeSha256(zip)}, true},
+		{"same image", Code{ImageURI: "img:1"}, Observed{ImageURI: "img:1"}, false},
+		{"other image", Code{ImageURI: "img:2"}, Observed{ImageURI: "img:1"}, true},
+		{"same S3 object", s3, Observed{Tags: map[string]string{KeyCodeSource: s3.s3Fingerprint()}}, false},
+		{"other S3 version", s3v2, Observed{Tags: map[string]string{KeyCodeSource: s3.s3Fingerprint()}}, true},
+		{"S3 never recorded", s3, Observed{Tags: map[string]string{}}, true},
+	} {
+		if got := tc.code.differs(&tc.obs); got != tc.want {
+			t.Errorf("%s: differs = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if CodeSha256([]byte("abc")) != "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=" {
+		t.Errorf("CodeSha256 is not the base64 SHA-256")
+	}
+}
+
+func TestConfigurationDrift(t *testing.T) {
+	d := Desired{Name: "f", RoleARN: "r", Runtime: "provided.al2023", Handler: "bootstrap", Code: Code{ZipFile: []byte("z")},
+		Environment: map[string]string{"A": "1"}, DLQARN: "q"}
+	inSync := Observed{Name: "f", RoleARN: "r", Runtime: "provided.al2023", Handler: "bootstrap", MemoryMB: DefaultMemoryMB,
+		TimeoutSeconds: DefaultTimeoutSeconds, Environment: map[string]string{"A": "1"}, DLQARN: "q"}
+	if in, fields := d.configurationDrift(&inSync); in != nil || fields != nil {
+		t.Errorf("drift of an in-sync function: %v", fields)
+	}
+	drifted := inSync
+	drifted.RoleARN, drifted.Handler, drifted.MemoryMB, drifted.Environment, drifted.DLQARN = "x", "h", 256, nil, ""
+	in, fields := d.configurationDrift(&drifted)
+	if want := []string{"role", "handler", "memory", "environment", "dead-letter queue"}; !slices.Equal(fields, want) {
+		t.Errorf("drifted fields %v, want %v", fields, want)
+	}
+	if in.Runtime != "" || in.Timeout != nil || *in.MemorySize != DefaultMemoryMB || in.Environment.Variables["A"] != "1" {
+		t.Errorf("update input %+v sends more or less than the drift", in)
+	}
+	image := d
+	image.Code = Code{ImageURI: "img"}
+	imageObs := inSync
+	imageObs.Runtime, imageObs.Handler = "", ""
+	if in, fields := image.configurationDrift(&imageObs); in != nil {
+		t.Errorf("image function: runtime and handler compared: %v", fields)
+	}
+}
+
+func TestBusy(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		obs    Observed
+		reason string
+		wait   bool
+	}{
+		{"active", Observed{State: "Active", LastUpdateStatus: "Successful"}, "", false},
+		{"inactive", Observed{State: "Inactive"}, "", false},
+		{"pending", Observed{State: "Pending"}, "FunctionPending", true},
+		{"updating", Observed{State: "Active", LastUpdateStatus: "InProgress"}, "FunctionUpdating", true},
+		{"deleting", Observed{State: "Deleting"}, "FunctionDeleting", true},
+		{"failed", Observed{State: "Failed", StateReason: "bad zip"}, "FunctionFailed", false},
+	} {
+		err := busy(&tc.obs)
+		if tc.reason == "" {
+			if err != nil {
+				t.Errorf("%s: busy = %v, want nil", tc.name, err)
+			}
+			continue
+		}
+		if w, ok := outcome.AsWaiting(err); tc.wait && (!ok || w.Reason != tc.reason) {
+			t.Errorf("%s: busy = %v, want Waiting %s", tc.name, err, tc.reason)
+		}
+		if term, ok := outcome.AsTerminal(err); !tc.wait && (!ok || term.Reason != tc.reason) {
+			t.Errorf("%s: busy = %v, want Terminal %s", tc.name, err, tc.reason)
+		}
+	}
+}
