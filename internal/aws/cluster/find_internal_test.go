@@ -12,7 +12,7 @@ import (
 func TestUUIDOf(t *testing.T) {
 	for arn, want := range map[string]string{
 		"arn:aws:kafka:us-east-1:123456789012:cluster/c/751d2973-a626-431c-9d4e-d7975eb44dd7-s1": "751d2973-a626-431c-9d4e-d7975eb44dd7-s1",
-		"arn:aws:kafka:us-east-1:123456789012:cluster/c/abc-2":                                    "abc-2",
+		"arn:aws:kafka:us-east-1:123456789012:cluster/c/abc-2":                                   "abc-2",
 		"no-slash": "no-slash",
 	} {
 		if got := uuidOf(arn); got != want {
@@ -56,7 +56,7 @@ func TestObservedReadsProvisionedClusters(t *testing.T) {
 		ClusterArn: aws.String("arn:aws:kafka:us-east-1:1:cluster/p/u-1"), ClusterName: aws.String("p"),
 		State: types.ClusterStateFailed, StateInfo: &types.StateInfo{Code: aws.String("InternalError")},
 		Provisioned: &types.Provisioned{
-			BrokerNodeGroupInfo: &types.BrokerNodeGroupInfo{ClientSubnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}},
+			BrokerNodeGroupInfo:  &types.BrokerNodeGroupInfo{ClientSubnets: []string{"subnet-1"}, SecurityGroups: []string{"sg-1"}},
 			ClientAuthentication: &types.ClientAuthentication{Sasl: &types.Sasl{Iam: &types.Iam{Enabled: aws.Bool(true)}}},
 		},
 	})
