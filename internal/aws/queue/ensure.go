@@ -51,7 +51,7 @@ func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, e
 	if !d.Owner.Owns(o.Tags) {
 		return Result{}, notOwned(o)
 	}
-	res := Result{Observed: o, Adopted: hint != o.URL && hint != o.ARN || o.Tags[tags.KeyUID] != d.Owner.UID}
+	res := Result{Observed: o, Adopted: (hint != o.URL && hint != o.ARN) || o.Tags[tags.KeyUID] != d.Owner.UID}
 	if o.RetentionSeconds != d.retention() {
 		if err := s.setRetention(ctx, o, d.retention()); err != nil {
 			return res, err
@@ -64,12 +64,12 @@ func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, e
 }
 
 // create creates the queue with its attributes and tags. It returns nil, nil when the name is taken
-// (QueueNameExists: a concurrent create, or the same name with other attributes), so the caller adopts.
+// (QueueNameExists: a concurrent create, or the same name with other attributes), so the caller adopts,
+// and NotOwned when SQS answers with an equal queue that is not ours.
 func (s *Service) create(ctx context.Context, d Desired) (*Observed, error) {
-	want := d.tags()
 	out, err := s.api.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(d.Name),
 		Attributes: map[string]string{string(sqstypes.QueueAttributeNameMessageRetentionPeriod): strconv.Itoa(int(d.retention()))},
-		Tags:       want})
+		Tags:       d.tags()})
 	var recently *sqstypes.QueueDeletedRecently
 	switch {
 	case errors.As(err, &recently):
@@ -80,11 +80,15 @@ func (s *Service) create(ctx context.Context, d Desired) (*Observed, error) {
 	case err != nil:
 		return nil, awserr.Classify(err, fmt.Sprintf("creating SQS queue %q", d.Name), terminalCreateCodes...)
 	}
-	o, err := s.read(ctx, aws.ToString(out.QueueUrl), false)
+	// SQS answers an existing queue's URL when its attributes equal ours, whoever owns it and whatever its
+	// tags, so read the tags back rather than assume ours were applied.
+	o, err := s.read(ctx, aws.ToString(out.QueueUrl), true)
 	if err != nil {
 		return nil, err
 	}
-	o.Tags = want
+	if !d.Owner.Owns(o.Tags) {
+		return nil, notOwned(o)
+	}
 	return o, nil
 }
 

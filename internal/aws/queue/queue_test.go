@@ -347,3 +347,35 @@ func TestAccessDeniedIsBlocked(t *testing.T) {
 		t.Errorf("Ensure wrote %v after a failed lookup", w)
 	}
 }
+
+// hidingSQS makes the queue look absent to GetQueueUrl once, as when it is created between the lookup
+// and CreateQueue.
+type hidingSQS struct {
+	*sqssdk.Client
+	hidden bool
+}
+
+func (h *hidingSQS) GetQueueUrl(ctx context.Context, in *sqssdk.GetQueueUrlInput, opts ...func(*sqssdk.Options)) (*sqssdk.GetQueueUrlOutput, error) {
+	if !h.hidden {
+		h.hidden = true
+		return nil, &sqstypes.QueueDoesNotExist{Message: aws.String("The specified queue does not exist.")}
+	}
+	return h.Client.GetQueueUrl(ctx, in, opts...)
+}
+
+func TestCreateAnsweredWithAForeignQueueIsNotOwned(t *testing.T) {
+	e := newEnv(t, sqs.Config{})
+	d := desired()
+	// Same name and attributes: SQS answers CreateQueue with the existing URL instead of an error.
+	if _, err := e.client.CreateQueue(context.Background(), &sqssdk.CreateQueueInput{QueueName: aws.String(d.Name),
+		Attributes: map[string]string{"MessageRetentionPeriod": "1209600"}, Tags: map[string]string{"team": "other"}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := New(&hidingSQS{Client: e.client}).Ensure(context.Background(), "", d)
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "NotOwned" || res.Created {
+		t.Fatalf("Ensure answered with a foreign queue: %+v, %v; want Terminal NotOwned", res, err)
+	}
+	if _, tg := e.attrs(t, "https://sqs.us-east-1.amazonaws.com/000000000000/"+d.Name); tg["team"] != "other" || tg[tags.KeyUID] != "" {
+		t.Errorf("the foreign queue's tags changed: %v", tg)
+	}
+}
