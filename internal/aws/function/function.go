@@ -104,12 +104,18 @@ type Observed struct {
 	State, StateReason string
 	// LastUpdateStatus is the last update's status (InProgress, Successful, Failed), with its reason.
 	LastUpdateStatus, LastUpdateStatusReason string
-	// RoleARN, Runtime, Handler, Architecture, MemoryMB, TimeoutSeconds, Environment and DLQARN are the
-	// configuration in force.
-	RoleARN, Runtime, Handler, Architecture string
-	MemoryMB, TimeoutSeconds                int32
-	Environment                             map[string]string
-	DLQARN                                  string
+	// RoleARN is the execution role in force.
+	RoleARN string
+	// Runtime and Handler are the runtime and handler in force (empty for an Image package).
+	Runtime, Handler string
+	// Architecture is the instruction set architecture in force.
+	Architecture string
+	// MemoryMB and TimeoutSeconds are the memory size and timeout in force.
+	MemoryMB, TimeoutSeconds int32
+	// Environment holds the environment variables in force.
+	Environment map[string]string
+	// DLQARN is the dead-letter queue in force; empty for none.
+	DLQARN string
 	// Retry is the event invoke configuration; nil when there is none or it was not read.
 	Retry *Retry
 	// Tags are the function's tags.
