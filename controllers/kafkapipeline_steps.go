@@ -172,6 +172,9 @@ func (p *pipelineParts) ensureQueue(ctx context.Context, checkpoint func(context
 		if err != nil {
 			return "", err
 		}
+		if o == nil {
+			return "", missingExternal("SQS queue", arn)
+		}
 		st.ARN, st.URL = o.ARN, o.URL
 		return "using the existing queue " + o.ARN, nil
 	}
@@ -316,6 +319,9 @@ func (p *pipelineParts) ensureFunction(ctx context.Context, checkpoint func(cont
 		if err != nil {
 			return "", err
 		}
+		if o == nil {
+			return "", missingExternal("Lambda function", arn)
+		}
 		*st = v1alpha1.FunctionStatus{ARN: o.ARN, Name: o.Name, CodeSha256: o.CodeSha256, State: o.State}
 		return "using the existing function " + o.ARN, nil
 	}
@@ -433,6 +439,12 @@ func (p *pipelineParts) deleteSteps(ctx context.Context) ([]deleteStep, error) {
 			}})
 	}
 	return steps, nil
+}
+
+// missingExternal reports an existing resource named in the spec that AWS does not have: someone must
+// create it or fix the spec, so it is looked at again slowly.
+func missingExternal(what, arn string) error {
+	return outcome.Block("NotFound", fmt.Errorf("the %s %s named in the spec does not exist", what, arn))
 }
 
 // arnRegion returns the region field of an ARN ("" when s is not an ARN).

@@ -1,0 +1,168 @@
+package controllers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/pipes"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/conditions"
+)
+
+// readyCluster creates a KafkaCluster with its own network in a new namespace and waits until it is Ready.
+func readyCluster(prefix string) (string, *v1alpha1.KafkaCluster) {
+	GinkgoHelper()
+	ns := createNamespace(prefix)
+	kc := newCluster(ns, "shared")
+	Expect(k8s.Create(ctx, kc)).To(Succeed())
+	waitReady(kc)
+	return ns, kc
+}
+
+// countCalls returns how many calls of one operation localaws has counted since the last reset.
+func countCalls(service, operation string) int64 {
+	GinkgoHelper()
+	calls, err := admin.Calls(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	return calls.Count(service, operation)
+}
+
+var _ = Describe("KafkaPipeline identity", func() {
+	It("leaves no duplicate after lost status writes and a manager restart mid-create", func() {
+		ns, kc := readyCluster("restart")
+		kp := newPipeline(ns, "p", kc.Name)
+		failStatusPatches.Store(3) // the first status writes after creates are lost
+		Expect(k8s.Create(ctx, kp)).To(Succeed())
+		waitForCondition(kp, v1alpha1.ConditionFunctionReady, metav1.ConditionTrue, "")
+
+		// Restart with every status ARN forgotten, as if the manager died before writing any of them.
+		stopManager()
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(kp), kp)).To(Succeed())
+		patch := client.MergeFrom(kp.DeepCopy())
+		kp.Status = v1alpha1.KafkaPipelineStatus{}
+		Expect(k8s.Status().Patch(ctx, kp, patch)).To(Succeed())
+		startManager(time.Hour)
+		waitReady(kp)
+
+		Expect(countOwned(ns)).To(Equal(map[string]int{"pipe": 1, "function": 1, "queue": 1, "role": 2, "cluster": 1}))
+		Expect(k8s.Delete(ctx, kp)).To(Succeed())
+		waitGone(kp)
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		waitGone(kc)
+	})
+
+	It("refuses a same-named resource it does not own, and never touches it", func() {
+		ns, kc := readyCluster("notowned")
+		kp := newPipeline(ns, "p", kc.Name)
+		queueName := naming.Name(testClusterID, ns, "p", naming.SuffixQueue, naming.MaxQueue)
+		q, err := sqsClient().CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(queueName),
+			Tags: map[string]string{"owner": "someone-else"}})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(k8s.Create(ctx, kp)).To(Succeed())
+
+		waitForCondition(kp, conditions.Stalled, metav1.ConditionTrue, "NotOwned")
+		c := conditions.Get(conditionsOf(kp), v1alpha1.ConditionDeadLetterQueueReady)
+		Expect(c.Reason).To(Equal("NotOwned"))
+		Expect(c.Message).To(ContainSubstring(queueName))
+		Expect(kstatus(kp)).To(Equal(status.FailedStatus))
+
+		Expect(k8s.Delete(ctx, kp)).To(Succeed())
+		waitGone(kp)
+		tags, err := sqsClient().ListQueueTags(ctx, &sqs.ListQueueTagsInput{QueueUrl: q.QueueUrl})
+		Expect(err).NotTo(HaveOccurred(), "the foreign queue must survive the pipeline's deletion")
+		Expect(tags.Tags).To(Equal(map[string]string{"owner": "someone-else"}))
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		waitGone(kc)
+	})
+})
+
+var _ = Describe("KafkaCluster with AWS-side errors", func() {
+	It("stalls with AWS's message on a subnet that does not exist, without a retry storm", func() {
+		ns := createNamespace("badsubnet")
+		kc := &v1alpha1.KafkaCluster{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "byo"},
+			Spec: v1alpha1.KafkaClusterSpec{Network: v1alpha1.Network{
+				SubnetIDs: []string{"subnet-0000000a", "subnet-0000000b"}, SecurityGroupIDs: []string{"sg-0000000a"}}}}
+		Expect(admin.ResetCalls(ctx)).To(Succeed())
+		Expect(k8s.Create(ctx, kc)).To(Succeed())
+		waitForCondition(kc, conditions.Stalled, metav1.ConditionTrue, "")
+		c := conditions.Get(conditionsOf(kc), v1alpha1.ConditionClusterReady)
+		Expect(c.Message).To(ContainSubstring("subnet-0000000a"))
+		Expect(c.Message).To(ContainSubstring("does not exist"))
+		Expect(kstatus(kc)).To(Equal(status.FailedStatus))
+		// A terminal error is not retried until the spec changes.
+		attempts := countCalls("kafka", "CreateClusterV2")
+		Consistently(func() int64 { return countCalls("kafka", "CreateClusterV2") }).
+			WithTimeout(3 * time.Second).WithPolling(200 * time.Millisecond).Should(Equal(attempts))
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		waitGone(kc)
+	})
+})
+
+var _ = Describe("KafkaPipeline deletion policy", func() {
+	It("leaves the AWS resources when the policy is Retain", func() {
+		ns, kc := readyCluster("retain")
+		kp := newPipeline(ns, "p", kc.Name)
+		kp.Spec.DeletionPolicy = v1alpha1.DeletionPolicyRetain
+		Expect(k8s.Create(ctx, kp)).To(Succeed())
+		waitReady(kp)
+		Expect(k8s.Delete(ctx, kp)).To(Succeed())
+		waitGone(kp)
+		_, err := pipesClient().DescribePipe(ctx, &pipes.DescribePipeInput{Name: aws.String(kp.Status.Pipe.Name)})
+		Expect(err).NotTo(HaveOccurred(), "a retained pipe stays")
+		_, err = lambdaClient().GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(kp.Status.Function.Name)})
+		Expect(err).NotTo(HaveOccurred(), "a retained function stays")
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		waitGone(kc)
+	})
+})
+
+var _ = Describe("KafkaPipeline with an event source mapping", func() {
+	It("delivers through a Lambda event source mapping with the DLQ as its failure destination", func() {
+		ns, kc := readyCluster("esm")
+		kp := newPipeline(ns, "p", kc.Name)
+		kp.Spec.Delivery = v1alpha1.DeliveryEventSourceMapping
+		Expect(k8s.Create(ctx, kp)).To(Succeed())
+		waitReady(kp)
+		Expect(conditions.Get(conditionsOf(kp), v1alpha1.ConditionPipeReady)).To(BeNil())
+		m, err := lambdaClient().GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String(kp.Status.EventSourceMapping.UUID)})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(m.Topics).To(Equal([]string{"test-topic"}))
+		Expect(aws.ToString(m.EventSourceArn)).To(Equal(kc.Status.ARN))
+		Expect(aws.ToInt32(m.BatchSize)).To(BeEquivalentTo(10))
+		Expect(aws.ToString(m.DestinationConfig.OnFailure.Destination)).To(Equal(kp.Status.DeadLetterQueue.ARN))
+		fnRole := rolePolicy(partName(kp, naming.SuffixFunctionRole, naming.MaxRole), "kafka-pipeline-function")
+		Expect(fnRole).To(ContainSubstring(`"kafka-cluster:ReadData"`))
+		Expect(fnRole).To(ContainSubstring(strings.Replace(kc.Status.ARN, ":cluster/", ":topic/", 1) + "/test-topic"))
+
+		Expect(k8s.Delete(ctx, kp)).To(Succeed())
+		waitGone(kp)
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		waitGone(kc)
+		Expect(ownedLeft(ns)).To(BeEmpty())
+	})
+})
+
+// countOwned counts the resources left per kind for a namespace's objects.
+func countOwned(namespace string) map[string]int {
+	GinkgoHelper()
+	out := map[string]int{}
+	for _, r := range ownedLeft(namespace) {
+		kind, _, _ := strings.Cut(r, " ")
+		switch kind {
+		case "vpc", "subnet", "nat-gateway", "address":
+			continue // the cluster's network
+		}
+		out[kind]++
+	}
+	return out
+}
