@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"net/netip"
+	"strings"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/wire"
 )
@@ -234,9 +235,10 @@ func describeVpcAttribute(c *wire.Call, r *region) error {
 	return c.XML(out)
 }
 
+// upperFirst turns an attribute name into its request parameter name (enableDnsSupport → EnableDnsSupport).
 func upperFirst(s string) string {
 	if s == "" {
 		return s
 	}
-	return string(s[0]-'a'+'A') + s[1:]
+	return strings.ToUpper(s[:1]) + s[1:]
 }
