@@ -135,13 +135,8 @@ func startManager(resync time.Duration) {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := Options{ClusterID: testClusterID, ResyncPeriod: resync, MaxConcurrentReconciles: 4}
-	clientCache := awsapi.NewClientCache(awsCfg)
-	Expect((&KafkaClusterReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkacluster"),
-		AWS: clientCache, Options: opts}).SetupWithManager(mgr)).To(Succeed())
-	Expect((&KafkaPipelineReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkapipeline"),
-		AWS: clientCache, Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Timeout: 5 * time.Second},
-		BuiltinCode: builtin.Zip, IAMPropagation: 500 * time.Millisecond, Options: opts}).
-		SetupWithManager(suiteCtx, mgr)).To(Succeed())
+	Expect(Setup{AWS: awsapi.NewClientCache(awsCfg), Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Timeout: 5 * time.Second},
+		BuiltinCode: builtin.Zip, IAMPropagation: 500 * time.Millisecond, Options: opts}.SetupWithManager(suiteCtx, mgr)).To(Succeed())
 
 	ctx, cancel := context.WithCancel(suiteCtx)
 	done := make(chan struct{})

@@ -83,14 +83,9 @@ func run() error {
 }
 
 func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, iamPropagation time.Duration, kafkaTLS bool) error {
-	clients := awsapi.NewClientCache(cfg)
-	if err := (&controllers.KafkaClusterReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkacluster"),
-		AWS: clients, Options: opts}).SetupWithManager(mgr); err != nil {
-		return err
-	}
-	if err := (&controllers.KafkaPipelineReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkapipeline"),
-		AWS: clients, Topics: &kafka.Admin{Credentials: cfg.Credentials, TLS: kafkaTLS}, BuiltinCode: builtin.Zip,
-		IAMPropagation: iamPropagation, Options: opts}).SetupWithManager(ctx, mgr); err != nil {
+	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, TLS: kafkaTLS},
+		BuiltinCode: builtin.Zip, IAMPropagation: iamPropagation, Options: opts}
+	if err := setup.SetupWithManager(ctx, mgr); err != nil {
 		return err
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {

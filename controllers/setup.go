@@ -1,0 +1,35 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+)
+
+// Setup holds what the manager wires into both controllers.
+type Setup struct {
+	// AWS gives the clients of a region.
+	AWS *awsapi.ClientCache
+	// Topics manages Kafka topics.
+	Topics Topics
+	// BuiltinCode returns the built-in processor's zip for an architecture.
+	BuiltinCode func(arch string) ([]byte, error)
+	// IAMPropagation is how long a changed role is given before services assume it.
+	IAMPropagation time.Duration
+	// Options are the shared settings.
+	Options Options
+}
+
+// SetupWithManager registers the KafkaCluster and KafkaPipeline controllers with a manager.
+func (s Setup) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
+	if err := (&KafkaClusterReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkacluster"),
+		AWS: s.AWS, Options: s.Options}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	return (&KafkaPipelineReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkapipeline"),
+		AWS: s.AWS, Topics: s.Topics, BuiltinCode: s.BuiltinCode, IAMPropagation: s.IAMPropagation,
+		Options: s.Options}).SetupWithManager(ctx, mgr)
+}
