@@ -89,6 +89,9 @@ const (
 // retries within 300 seconds, and a dead-letter queue keeping messages for 14 days.
 // +kubebuilder:validation:XValidation:rule="has(self.region) == has(oldSelf.region)",message="spec.region cannot be added or removed after creation; create a new KafkaPipeline to move regions"
 // +kubebuilder:validation:XValidation:rule="!has(self.target.invocationType) || !has(self.delivery) || self.delivery == 'Pipe'",message="target.invocationType applies to Pipe delivery only (an event source mapping always invokes synchronously); remove it or use delivery: Pipe"
+// +kubebuilder:validation:XValidation:rule="!has(self.region) || !has(self.cluster.arn) || self.cluster.arn.contains(':kafka:' + self.region + ':')",message="spec.cluster.arn must be a cluster in spec.region"
+// +kubebuilder:validation:XValidation:rule="!has(self.region) || !has(self.target.__function__.arn) || self.target.__function__.arn.contains(':lambda:' + self.region + ':')",message="spec.target.function.arn must be a function in spec.region"
+// +kubebuilder:validation:XValidation:rule="!has(self.region) || !has(self.deadLetterQueue.arn) || self.deadLetterQueue.arn.contains(':sqs:' + self.region + ':')",message="spec.deadLetterQueue.arn must be a queue in spec.region"
 type KafkaPipelineSpec struct {
 	// Region is the AWS region of the pipeline's resources, for example ap-northeast-1. It must be the region of
 	// the cluster. When omitted the manager's default region is used. Immutable.
@@ -245,7 +248,7 @@ type Source struct {
 }
 
 // Target is the function a pipeline delivers to, and how.
-// +kubebuilder:validation:XValidation:rule="!has(self.invocationType) || self.invocationType != 'REQUEST_RESPONSE' || !has(self.function.managed) || !has(self.function.managed.timeoutSeconds) || self.function.managed.timeoutSeconds < 300",message="with invocationType REQUEST_RESPONSE a pipe waits at most 5 minutes for the function: set target.function.managed.timeoutSeconds below 300"
+// +kubebuilder:validation:XValidation:rule="!has(self.invocationType) || self.invocationType != 'REQUEST_RESPONSE' || !has(self.__function__.managed) || !has(self.__function__.managed.timeoutSeconds) || self.__function__.managed.timeoutSeconds < 300",message="with invocationType REQUEST_RESPONSE a pipe waits at most 5 minutes for the function: set target.function.managed.timeoutSeconds below 300"
 type Target struct {
 	// InvocationType is how the pipe invokes the function: FIRE_AND_FORGET (asynchronously; failures are
 	// retried by Lambda per spec.retryPolicy and then sent to the dead-letter queue) or REQUEST_RESPONSE

@@ -152,3 +152,21 @@ func fromUnstructured(t *testing.T, manifest map[string]any, into any) {
 		t.Fatalf("converting manifest: %v", err)
 	}
 }
+
+func TestPipelineOfExistingResourcesIsAccepted(t *testing.T) {
+	c := needEnvtest(t)
+	obj := pipelineSample(t, "existing-resources")
+	all(
+		del("spec.cluster.name"), set("spec.cluster.arn", "arn:aws:kafka:ap-northeast-1:123456789012:cluster/theirs/0b3e1c8e-1c1e-4e6e-9f4f-7a4c4e0f2d11-s1"),
+		del(managed), set(fn+".arn", "arn:aws:lambda:ap-northeast-1:123456789012:function:processor:live"),
+		set("spec.deadLetterQueue.arn", "arn:aws:sqs:ap-northeast-1:123456789012:processor-dlq"),
+		set("spec.source.consumerGroupID", "processor/v1"),
+		set("spec.topic.create", false),
+	)(t, obj.Object)
+	var got v1alpha1.KafkaPipeline
+	createAndRead(t, c, obj, &got)
+	if got.ManagesFunction() || got.CreatesTopic() || got.CreatesDeadLetterQueue() || !got.DeadLetterQueueEnabled() {
+		t.Errorf("ManagesFunction=%v CreatesTopic=%v CreatesDeadLetterQueue=%v DeadLetterQueueEnabled=%v; want false, false, false, true",
+			got.ManagesFunction(), got.CreatesTopic(), got.CreatesDeadLetterQueue(), got.DeadLetterQueueEnabled())
+	}
+}

@@ -145,6 +145,9 @@ func TestInvalidKafkaPipelinesAreRefused(t *testing.T) {
 		{"image with runtime", all(del(code+".builtin"), set(code+".imageURI", "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/fn:1")), "remove runtime and handler"},
 		{"builtin on python", set(managed+".runtime", "python3.12"), "runtime must be provided.al2023 or provided.al2"},
 		{"invocation type with mapping", set("spec.delivery", "EventSourceMapping"), "target.invocationType applies to Pipe delivery only"},
+		{"cluster in another region", all(del("spec.cluster.name"), set("spec.cluster.arn", "arn:aws:kafka:us-east-1:123456789012:cluster/c/abc-1")), "spec.cluster.arn must be a cluster in spec.region"},
+		{"function in another region", all(del(managed), set(fn+".arn", "arn:aws:lambda:us-east-1:123456789012:function:f")), "spec.target.function.arn must be a function in spec.region"},
+		{"queue in another region", set("spec.deadLetterQueue.arn", "arn:aws:sqs:us-east-1:123456789012:my-dlq"), "spec.deadLetterQueue.arn must be a queue in spec.region"},
 		{"request-response with long timeout", all(set("spec.target.invocationType", "REQUEST_RESPONSE"), set(managed+".timeoutSeconds", int64(300))), "set target.function.managed.timeoutSeconds below 300"},
 	}
 	runRefusals(t, c, "kp", pipelineSample, cases)
