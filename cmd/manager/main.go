@@ -15,6 +15,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
@@ -64,7 +65,8 @@ func run() error {
 	utilruntime.Must(v1alpha1.AddToScheme(scheme))
 
 	ctx := ctrl.SetupSignalHandler()
-	cfg, err := awsapi.LoadConfig(ctx, awsapi.Options{Region: region, AppID: "kafka-pipeline-operator"})
+	cfg, err := awsapi.LoadConfig(ctx, awsapi.Options{Region: region, AppID: "kafka-pipeline-operator",
+		Registerer: metrics.Registry})
 	if err != nil {
 		return fmt.Errorf("loading AWS configuration: %w", err)
 	}
