@@ -2,6 +2,7 @@ package localaws_test
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,7 +12,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -909,5 +915,139 @@ func TestEscapedARNPaths(t *testing.T) {
 	must(t, err, "GetFunctionConfiguration by ARN")
 	if aws.ToString(cfg.FunctionName) != "escaped-fn" {
 		t.Fatalf("function by ARN = %q", aws.ToString(cfg.FunctionName))
+	}
+}
+
+// buildCommand builds cmd/localaws into a temporary directory.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "localaws")
+	out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin,
+		"github.com/kafkapipeline/kafka-pipeline-operator/cmd/localaws").CombinedOutput()
+	if err != nil {
+		t.Fatalf("building cmd/localaws: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// commandEnv is the environment without LOCALAWS_* variables, so only flags configure the command.
+func commandEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "LOCALAWS_") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+func TestCommandFlagsHealthAndSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs cmd/localaws")
+	}
+	ctx := context.Background()
+	bin := buildCommand(t)
+
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--region", "eu-west-1", "--account-id", "111122223333",
+		"--profile", "instant", "--propagation-delay", "2s", "--delay", "cluster.create=3s", "--delay", "pipe.create=1500ms",
+		"--log-level", "debug")
+	cmd.Env = commandEnv()
+	stderr, err := cmd.StderrPipe()
+	must(t, err, "stderr pipe")
+	must(t, cmd.Start(), "starting localaws")
+	exited := make(chan error, 1)
+	lines := make(chan string, 1024)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill() }) // an error only says it has exited already
+	// waitLine returns the first stderr line containing want.
+	waitLine := func(want string) string {
+		t.Helper()
+		timeout := time.After(60 * time.Second)
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("localaws exited before logging %q", want)
+				}
+				if strings.Contains(l, want) {
+					return l
+				}
+			case <-timeout:
+				t.Fatalf("localaws did not log %q within 60s", want)
+			}
+		}
+	}
+	serving := waitLine("localaws is serving")
+	_, endpoint, ok := strings.Cut(serving, "endpoint=")
+	endpoint, _, _ = strings.Cut(endpoint, " ")
+	if !ok || !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
+		t.Fatalf("no endpoint in %q", serving)
+	}
+
+	admin := adminclient.New(endpoint)
+	h, err := admin.Health(ctx)
+	must(t, err, "health")
+	if h.Status != "ok" || h.Region != "eu-west-1" || h.AccountID != "111122223333" || len(h.Services) != len(allServices) {
+		t.Fatalf("health = %+v", h)
+	}
+	cfg, err := admin.Config(ctx)
+	must(t, err, "config")
+	tm := cfg.Timings
+	if tm.Profile != "instant" || tm.Propagation != "2s" || tm.Effective[lifecycle.ClusterCreate] != "3s" ||
+		tm.Effective[lifecycle.PipeCreate] != "1.5s" || tm.Effective[lifecycle.FunctionCreate] != "0s" || cfg.LogLevel != "debug" {
+		t.Fatalf("config = %+v, want the flags' profile, delays, propagation and log level", cfg)
+	}
+	// The request log line of a call.
+	stsCfg := lawstest.Config(endpoint)
+	_, err = stssdk.NewFromConfig(stsCfg).GetCallerIdentity(ctx, &stssdk.GetCallerIdentityInput{})
+	must(t, err, "GetCallerIdentity")
+	if l := waitLine("operation=GetCallerIdentity"); !strings.Contains(l, "status=200") || !strings.Contains(l, "service=sts") {
+		t.Fatalf("request log line %q", l)
+	}
+
+	must(t, cmd.Process.Signal(syscall.SIGTERM), "SIGTERM")
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("localaws exited with %v after SIGTERM, want status 0", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("localaws did not exit within 30s of SIGTERM")
+	}
+}
+
+func TestCommandRefusesBadFlags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs cmd/localaws")
+	}
+	bin := buildCommand(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--delay", "cluster.create"}, "want kind=duration"},
+		{[]string{"--delay", "cluster.create=soon"}, "invalid duration"},
+		{[]string{"--delay", "queue.create=1s"}, "unknown transition kind"},
+		{[]string{"--profile", "glacial"}, "unknown delay profile"},
+		{[]string{"--log-level", "loud"}, "--log-level"},
+		{[]string{"--addr", "127.0.0.1:notaport"}, "listening on 127.0.0.1:notaport"},
+	} {
+		// The deadline ends a command that wrongly starts serving.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		cmd := exec.CommandContext(ctx, bin, append([]string{"--addr", "127.0.0.1:0"}, tc.args...)...)
+		cmd.Env = commandEnv()
+		out, err := cmd.CombinedOutput()
+		cancel()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() == 0 || !strings.Contains(string(out), tc.want) {
+			t.Errorf("localaws %v: %v, output %q; want a non-zero exit mentioning %q", tc.args, err, out, tc.want)
+		}
 	}
 }
