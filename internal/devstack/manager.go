@@ -1,0 +1,88 @@
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/controllers"
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
+	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/builtin"
+)
+
+// managerStopTimeout bounds how long Stop waits for the controllers to finish their reconciles.
+const managerStopTimeout = 30 * time.Second
+
+// setLogger sends controller-runtime's logs (the manager's and envtest's) to w, or discards them.
+func setLogger(w io.Writer) {
+	if w == nil {
+		w = io.Discard
+	}
+	logf.SetLogger(zap.New(zap.WriteTo(w), zap.UseDevMode(true)))
+}
+
+// startManager runs both controllers in a manager against the stack's Kubernetes API and localaws, as
+// cmd/manager does, with plaintext Kafka (the local brokers have no TLS).
+func (s *Stack) startManager(ctx context.Context, opts Options) error {
+	mgr, err := ctrl.NewManager(s.REST, ctrl.Options{
+		Scheme: Scheme,
+		// Several stacks may run one after another in one test process; controller names repeat.
+		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	if err != nil {
+		return fmt.Errorf("creating the manager: %w", err)
+	}
+	setup := controllers.Setup{
+		AWS:            awsapi.NewClientCache(s.AWS),
+		Topics:         &kafka.Admin{Credentials: s.AWS.Credentials, Timeout: 10 * time.Second},
+		BuiltinCode:    builtin.Zip,
+		IAMPropagation: opts.IAMPropagation,
+		Options: controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: 10 * time.Minute,
+			MaxConcurrentReconciles: 4},
+	}
+	mctx, cancel := context.WithCancel(ctx)
+	if err := setup.SetupWithManager(mctx, mgr); err != nil {
+		cancel()
+		return fmt.Errorf("setting up the controllers: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- mgr.Start(mctx) }()
+	s.stopManager = func() error {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("running the manager: %w", err)
+			}
+			return nil
+		case <-time.After(managerStopTimeout):
+			return errors.New("the manager did not stop within " + managerStopTimeout.String())
+		}
+	}
+	// A manager that fails at once (a bad configuration) is reported by Start rather than found later.
+	select {
+	case err := <-done:
+		s.stopManager = nil
+		cancel()
+		if err == nil {
+			err = errors.New("it stopped at once")
+		}
+		return fmt.Errorf("starting the manager: %w", err)
+	case <-mgr.Elected():
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,207 @@
+// Package devstack runs the whole operator on one machine: kube-apiserver and etcd (envtest, from bin/k8s)
+// with the CRDs installed, localaws (every emulated AWS service plus the Kafka brokers and the Lambda data
+// plane) and the manager with both controllers, all in one process. `make demo`, `make dev` and the e2e
+// tests start it through Start.
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
+)
+
+// Defaults of Options.
+const (
+	// DefaultRegion is the manager's default region and localaws's region for unscoped requests.
+	DefaultRegion = "us-east-1"
+	// DefaultProfile is the localaws delay profile: transitions take one to three seconds.
+	DefaultProfile = "fast"
+	// DefaultTimeScale makes Lambda's asynchronous retry delays (one and two minutes in AWS) take about a
+	// second and two.
+	DefaultTimeScale = 0.02
+	// DefaultClusterID names the local Kubernetes cluster in the ownership tags of AWS resources.
+	DefaultClusterID = "dev"
+)
+
+// Options configure a stack. The zero value runs localaws on 127.0.0.1:4566 and writes the kubeconfig to
+// .dev/kubeconfig under the repository root.
+type Options struct {
+	// Root is the repository root, holding bin/k8s and config/crd/bases. Default: the nearest directory
+	// above the working directory with this module's go.mod.
+	Root string
+	// AWSAddr is localaws's listen address. Default localaws.DefaultAddr (127.0.0.1:4566); "127.0.0.1:0"
+	// picks a free port.
+	AWSAddr string
+	// Region is the manager's default region. Default DefaultRegion.
+	Region string
+	// Profile is localaws's delay profile: instant, fast or realistic. Default DefaultProfile.
+	Profile string
+	// TimeScale multiplies Lambda's asynchronous retry delays and event ages. Default DefaultTimeScale.
+	TimeScale float64
+	// Kubeconfig is where the admin kubeconfig for kubectl is written. Default <Root>/.dev/kubeconfig.
+	Kubeconfig string
+	// ClusterID names this Kubernetes cluster in the AWS resources' ownership tags. Default DefaultClusterID.
+	ClusterID string
+	// IAMPropagation is how long the manager waits after changing a role before services assume it.
+	// Default one second.
+	IAMPropagation time.Duration
+	// Log receives the manager's and localaws's logs; nil discards them.
+	Log io.Writer
+}
+
+// Stack is a running local operator: Kubernetes API, localaws and the manager.
+type Stack struct {
+	// Root is the repository root.
+	Root string
+	// Region is the manager's default region.
+	Region string
+	// Endpoint is localaws's base URL, for example http://127.0.0.1:4566.
+	Endpoint string
+	// Kubeconfig is the path of the admin kubeconfig.
+	Kubeconfig string
+	// KubectlPath is the kubectl binary in bin/k8s.
+	KubectlPath string
+	// REST is the admin configuration of the Kubernetes API.
+	REST *rest.Config
+	// Client is an admin client of the Kubernetes API that knows the operator's types.
+	Client client.Client
+	// AWS is the configuration of AWS clients talking to localaws with dummy credentials.
+	AWS aws.Config
+	// Admin is the localaws admin API client (state dump, counters, faults).
+	Admin *adminclient.Client
+	// Local is the in-process localaws.
+	Local *localaws.Instance
+
+	env         *envtest.Environment
+	stopManager func() error
+}
+
+// Start starts the Kubernetes API, localaws and the manager, in that order. Stop releases them; Start
+// cleans up after itself when it fails. ctx bounds the stack's lifetime.
+func Start(ctx context.Context, opts Options) (*Stack, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	// The Kafka IAM authentication signs for AWS_REGION when the broker host (127.0.0.1) names no region,
+	// in the manager's topic admin and in the clients of Produce alike.
+	if os.Getenv("AWS_REGION") == "" {
+		if err := os.Setenv("AWS_REGION", opts.Region); err != nil {
+			return nil, fmt.Errorf("setting AWS_REGION: %w", err)
+		}
+	}
+	setLogger(opts.Log)
+	s := &Stack{Root: opts.Root, Region: opts.Region, Kubeconfig: opts.Kubeconfig,
+		KubectlPath: filepath.Join(opts.Root, "bin", "k8s", "kubectl")}
+	if err := s.startKubernetes(opts); err != nil {
+		return nil, errors.Join(err, s.Stop())
+	}
+	if err := s.startAWS(ctx, opts); err != nil {
+		return nil, errors.Join(err, s.Stop())
+	}
+	if err := s.startManager(ctx, opts); err != nil {
+		return nil, errors.Join(err, s.Stop())
+	}
+	return s, nil
+}
+
+// Stop stops the manager, localaws and the Kubernetes API, and removes the kubeconfig. It is safe to call
+// on a partly started stack and more than once.
+func (s *Stack) Stop() error {
+	var errs []error
+	if s.stopManager != nil {
+		errs = append(errs, s.stopManager())
+		s.stopManager = nil
+	}
+	if s.Local != nil {
+		if err := s.Local.Stop(); err != nil {
+			errs = append(errs, fmt.Errorf("stopping localaws: %w", err))
+		}
+		s.Local = nil
+	}
+	if s.env != nil {
+		if err := s.env.Stop(); err != nil {
+			errs = append(errs, fmt.Errorf("stopping kube-apiserver and etcd: %w", err))
+		}
+		s.env = nil
+		if err := os.Remove(s.Kubeconfig); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("removing the kubeconfig: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// startAWS starts localaws in-process and prepares AWS clients for it.
+func (s *Stack) startAWS(ctx context.Context, opts Options) error {
+	var logger *slog.Logger
+	if opts.Log != nil {
+		logger = slog.New(slog.NewTextHandler(opts.Log, nil))
+	}
+	local, err := localaws.Start(ctx, localaws.Options{Addr: opts.AWSAddr, Region: opts.Region,
+		Profile: opts.Profile, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("starting localaws on %s: %w", opts.AWSAddr, err)
+	}
+	s.Local = local
+	s.Endpoint = local.Endpoint
+	s.Admin = adminclient.New(local.Endpoint)
+	s.AWS = aws.Config{Region: opts.Region, BaseEndpoint: aws.String(local.Endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
+	return nil
+}
+
+// AWSIn returns the AWS configuration for a region other than the default.
+func (s *Stack) AWSIn(region string) aws.Config {
+	cfg := s.AWS.Copy()
+	if region != "" {
+		cfg.Region = region
+	}
+	return cfg
+}
+
+// withDefaults fills the zero fields of o.
+func (o Options) withDefaults() (Options, error) {
+	if o.Root == "" {
+		root, err := FindRoot()
+		if err != nil {
+			return o, err
+		}
+		o.Root = root
+	}
+	if o.AWSAddr == "" {
+		o.AWSAddr = localaws.DefaultAddr
+	}
+	if o.Region == "" {
+		o.Region = DefaultRegion
+	}
+	if o.Profile == "" {
+		o.Profile = DefaultProfile
+	}
+	if o.TimeScale == 0 {
+		o.TimeScale = DefaultTimeScale
+	}
+	if o.Kubeconfig == "" {
+		o.Kubeconfig = filepath.Join(o.Root, ".dev", "kubeconfig")
+	}
+	if o.ClusterID == "" {
+		o.ClusterID = DefaultClusterID
+	}
+	if o.IAMPropagation == 0 {
+		o.IAMPropagation = time.Second
+	}
+	return o, nil
+}
