@@ -47,6 +47,9 @@ func Name(clusterID, namespace, name, suffix string, max int) string {
 	if len(readable) > room {
 		readable = strings.TrimRight(readable[:room], "-")
 	}
+	if readable == "" {
+		return Prefix + tail[1:]
+	}
 	return Prefix + readable + tail
 }
 
