@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/smithy-go"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
