@@ -48,8 +48,22 @@ vet: ## Run go vet.
 ##@ Test
 
 .PHONY: test
-test: k8s-bins lambda-zips ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
+test: k8s-bins lambda-zips test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
+
+.PHONY: test-deps
+test-deps: ## Install kcat (the e2e tests' third-party Kafka client) from Debian's packages when it is missing.
+	command -v kcat >/dev/null || { apt-get update && apt-get install -y --no-install-recommends kcat; }
+
+##@ Run locally
+
+.PHONY: demo
+demo: k8s-bins lambda-zips ## Run the original stack end to end on this machine, narrated, and clean up.
+	go run ./hack/demo
+
+.PHONY: dev
+dev: k8s-bins lambda-zips ## Run kube-apiserver, etcd, localaws (127.0.0.1:4566) and the manager until Ctrl-C.
+	go run ./hack/dev
 
 ##@ Build
 
