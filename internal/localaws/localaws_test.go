@@ -502,7 +502,7 @@ func waitFunction(t testing.TB, ctx context.Context, c clients, name string) {
 
 // stack is a RUNNING pipe from an MSK topic to a function, with everything it needs.
 type stack struct {
-	cluster, function, pipe string
+	function, pipe string
 }
 
 // buildStack creates the network, an ACTIVE cluster, both roles, an Active function and a RUNNING pipe.
@@ -528,7 +528,7 @@ func buildStack(t testing.TB, ctx context.Context, c clients) stack {
 		must(t, err, "DescribePipe")
 		return out.CurrentState == pipestypes.PipeStateRunning, string(out.CurrentState) + " " + aws.ToString(out.StateReason)
 	})
-	return stack{cluster: cluster, function: fn, pipe: "bench-pipe"}
+	return stack{function: fn, pipe: "bench-pipe"}
 }
 
 func TestAdminStateCountersAndReset(t *testing.T) {
