@@ -1,12 +1,14 @@
 package streams
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,14 +40,21 @@ type fakeInvoker struct {
 	mu    sync.Mutex
 	calls []call
 	fail  func(n int, payload []byte) (lambda.InvokeResult, error)
-	// notify, when set, receives every call's arrival time without blocking the invoker.
+	// records counts the records of every Pipes event received.
+	records atomic.Int64
+	// notify, when set before the first call, receives every call's arrival time without blocking.
 	notify chan time.Time
+	// discard drops payloads instead of keeping them, for benchmarks, which only count.
+	discard bool
 }
 
 func (f *fakeInvoker) Invoke(_ context.Context, fn lambda.FunctionView, payload []byte, invocationType string) (lambda.InvokeResult, error) {
 	now := time.Now()
+	f.records.Add(int64(bytes.Count(payload, []byte(`"eventSourceKey"`))))
 	f.mu.Lock()
-	f.calls = append(f.calls, call{fn: fn.ARN, invocationType: invocationType, payload: payload, at: now})
+	if !f.discard {
+		f.calls = append(f.calls, call{fn: fn.ARN, invocationType: invocationType, payload: payload, at: now})
+	}
 	n := len(f.calls)
 	fail := f.fail
 	f.mu.Unlock()
@@ -87,7 +96,7 @@ func functionError() (lambda.InvokeResult, error) {
 
 // harness is a running broker cluster, a data plane with a fake invoker, and Kafka clients.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	pool    *brokers.Pool
 	inv     *fakeInvoker
 	streams *Streams
@@ -97,7 +106,7 @@ type harness struct {
 }
 
 // newHarness starts the cluster's brokers and a data plane; queues may be nil.
-func newHarness(t *testing.T, queues Queues) *harness {
+func newHarness(t testing.TB, queues Queues) *harness {
 	t.Helper()
 	h := &harness{t: t, pool: brokers.NewPool(nil), inv: &fakeInvoker{}}
 	t.Cleanup(h.pool.Close)
@@ -196,7 +205,7 @@ func pipe(name, topic string) pipes.PipeView {
 }
 
 // eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(waitLimit)
 	for !cond() {
@@ -223,7 +232,7 @@ type pipeEventRecord struct {
 }
 
 // decodePipeEvent decodes a Pipes event.
-func decodePipeEvent(t *testing.T, payload []byte) []pipeEventRecord {
+func decodePipeEvent(t testing.TB, payload []byte) []pipeEventRecord {
 	t.Helper()
 	var out []pipeEventRecord
 	if err := json.Unmarshal(payload, &out); err != nil {
