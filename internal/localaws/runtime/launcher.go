@@ -1,0 +1,109 @@
+package runtime
+
+import (
+	_ "embed"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lambda"
+)
+
+// pythonBootstrap is the runtime client python3.x functions run under: it speaks the Runtime API and
+// imports the handler from the task root.
+//
+//go:embed python/bootstrap.py
+var pythonBootstrap []byte
+
+// launcher says how a runtime starts: the program and arguments, given the task root and runtime directory.
+type launcher func(r *Runtime, taskRoot, runtimeDir string) (path string, args []string)
+
+// launcherFor returns the launcher of a runtime identifier.
+func launcherFor(runtimeID string) (launcher, bool) {
+	switch {
+	case runtimeID == "provided" || runtimeID == "provided.al2" || runtimeID == "provided.al2023":
+		return func(_ *Runtime, taskRoot, _ string) (string, []string) {
+			return filepath.Join(taskRoot, "bootstrap"), nil
+		}, true
+	case strings.HasPrefix(runtimeID, "python3."):
+		return func(r *Runtime, _, runtimeDir string) (string, []string) {
+			return r.cfg.Python, []string{filepath.Join(runtimeDir, "bootstrap.py")}
+		}, true
+	}
+	return nil, false
+}
+
+// needsPython reports whether a runtime runs under the python runtime client.
+func needsPython(runtimeID string) bool { return strings.HasPrefix(runtimeID, "python3.") }
+
+// Dummy credentials functions get; localaws accepts any.
+const (
+	dummyAccessKeyID     = "ASIALOCALAWSFUNCTION"
+	dummySecretAccessKey = "localaws-function-secret-access-key"
+	dummySessionToken    = "localaws-function-session-token"
+)
+
+// sandboxEnv is what a sandbox's environment is made from.
+type sandboxEnv struct {
+	fn                   lambda.FunctionView
+	region               string
+	endpoint             string
+	runtimeAPI           string
+	logStream            string
+	taskRoot, runtimeDir string
+}
+
+// environment builds a function process's environment as Lambda does: defaults the function may override
+// (AWS_ENDPOINT_URL, LANG, PATH, TZ), then the function's variables, then the reserved variables Lambda
+// always sets. The host environment is not inherited.
+func (e sandboxEnv) environment() []string {
+	region := e.fn.Region
+	if region == "" {
+		region = e.region
+	}
+	handler := e.fn.Handler
+	vars := map[string]string{
+		"LANG": "en_US.UTF-8",
+		"PATH": os.Getenv("PATH"),
+		"TZ":   ":UTC",
+	}
+	if e.endpoint != "" {
+		vars["AWS_ENDPOINT_URL"] = e.endpoint
+	}
+	if needsPython(e.fn.Runtime) {
+		vars["PYTHONPATH"] = e.runtimeDir
+	}
+	maps.Copy(vars, e.fn.Environment)
+	reserved := map[string]string{
+		"_HANDLER":                        handler,
+		"AWS_REGION":                      region,
+		"AWS_DEFAULT_REGION":              region,
+		"AWS_LAMBDA_RUNTIME_API":          e.runtimeAPI,
+		"AWS_LAMBDA_FUNCTION_NAME":        e.fn.Name,
+		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(e.fn.MemorySize),
+		"AWS_LAMBDA_LOG_GROUP_NAME":       logGroupName(e.fn.Name),
+		"AWS_LAMBDA_LOG_STREAM_NAME":      e.logStream,
+		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
+		"AWS_ACCESS_KEY_ID":               dummyAccessKeyID,
+		"AWS_SECRET_ACCESS_KEY":           dummySecretAccessKey,
+		"AWS_SESSION_TOKEN":               dummySessionToken,
+		"LAMBDA_TASK_ROOT":                e.taskRoot,
+		"LAMBDA_RUNTIME_DIR":              e.runtimeDir,
+	}
+	if needsPython(e.fn.Runtime) {
+		reserved["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + e.fn.Runtime
+	}
+	maps.Copy(vars, reserved)
+	out := make([]string, 0, len(vars))
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		out = append(out, k+"="+vars[k])
+	}
+	return out
+}
+
+// logGroupName is the log group Lambda writes a function's logs to.
+func logGroupName(function string) string { return "/aws/lambda/" + function }
