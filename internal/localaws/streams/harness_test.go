@@ -121,6 +121,13 @@ func newHarness(t testing.TB, queues Queues) *harness {
 	return h
 }
 
+// useInvoker replaces the data plane with one that invokes through inv.
+func (h *harness) useInvoker(inv Invoker) {
+	h.streams.Close()
+	h.streams = newTestStreams(h.pool, inv, nil)
+	h.t.Cleanup(h.streams.Close)
+}
+
 // connect makes the harness's Kafka clients for brokers at addrs.
 func (h *harness) connect(addrs []string) {
 	h.t.Helper()

@@ -134,8 +134,9 @@ func (p *partition) take(n int) []*kgo.Record {
 	batch := make([]*kgo.Record, n)
 	for i := range batch {
 		batch[i] = p.buf[i].rec
+		p.buf[i] = arrival{} // release the record; append reallocates the array once it is used up
 	}
-	p.buf = append(p.buf[:0:0], p.buf[n:]...)
+	p.buf = p.buf[n:]
 	if p.paused && len(p.buf) < p.c.highWater/2 {
 		p.paused = false
 		p.c.cl.ResumeFetchPartitions(p.topicPartition())
