@@ -37,7 +37,7 @@ type lister func(ctx context.Context, cfg aws.Config) ([]Resource, error)
 func (s *Stack) Leftovers(ctx context.Context, region string) ([]Resource, error) {
 	cfg := s.AWSIn(region)
 	var all []Resource
-	for _, list := range []lister{clusters, pipesList, functions, mappings, queues, roles, network} {
+	for _, list := range []lister{clusters, pipesList, functions, mappings, queues, roles, networkParts} {
 		rs, err := list(ctx, cfg)
 		if err != nil {
 			return nil, err
@@ -153,8 +153,8 @@ func roles(ctx context.Context, cfg aws.Config) ([]Resource, error) {
 	return out, nil
 }
 
-// network lists the EC2 resources a KafkaCluster's network.create makes.
-func network(ctx context.Context, cfg aws.Config) ([]Resource, error) {
+// networkParts lists the EC2 resources a KafkaCluster's network.create makes.
+func networkParts(ctx context.Context, cfg aws.Config) ([]Resource, error) {
 	cl := ec2sdk.NewFromConfig(cfg)
 	var out []Resource
 	vpcs, err := cl.DescribeVpcs(ctx, &ec2sdk.DescribeVpcsInput{})

@@ -59,6 +59,9 @@ type Options struct {
 	// IAMPropagation is how long the manager waits after changing a role before services assume it.
 	// Default one second.
 	IAMPropagation time.Duration
+	// Poll is how often the manager looks again at an AWS resource in transition (a cluster CREATING, a
+	// pipe UPDATING, ...). It sets the AWS packages' wait variables for the whole process. Default one second.
+	Poll time.Duration
 	// Log receives the manager's and localaws's logs; nil discards them.
 	Log io.Writer
 }
@@ -199,6 +202,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.ClusterID == "" {
 		o.ClusterID = DefaultClusterID
+	}
+	if o.Poll == 0 {
+		o.Poll = time.Second
 	}
 	if o.IAMPropagation == 0 {
 		o.IAMPropagation = time.Second
