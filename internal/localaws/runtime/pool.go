@@ -21,6 +21,7 @@ type pool struct {
 	stopped     bool // reset or closed: nothing more runs
 	coldStarts  int
 	invocations int
+	throttles   int
 }
 
 // poolKey identifies what an instance runs: new code or configuration needs new instances.
@@ -87,6 +88,7 @@ func (p *pool) acquire() (*sandbox, error) {
 	}
 	limit := p.rt.cfg.Concurrency
 	if len(p.all)+p.starting >= limit {
+		p.throttles++
 		p.mu.Unlock()
 		return nil, errThrottled(p.fn.ARN, limit)
 	}
@@ -175,5 +177,6 @@ func (p *pool) stats() FunctionStats {
 			idle++
 		}
 	}
-	return FunctionStats{Instances: alive + p.starting, Idle: idle, ColdStarts: p.coldStarts, Invocations: p.invocations}
+	return FunctionStats{Instances: alive + p.starting, Idle: idle, ColdStarts: p.coldStarts, Invocations: p.invocations,
+		Throttles: p.throttles}
 }

@@ -240,6 +240,8 @@ type FunctionStats struct {
 	ColdStarts int
 	// Invocations counts the invocations run on them.
 	Invocations int
+	// Throttles counts the invocations refused because every allowed instance was busy.
+	Throttles int
 	// Queued is how many asynchronous events wait (including those waiting for a retry).
 	Queued int
 }

@@ -33,11 +33,11 @@ type sandbox struct {
 
 	mu          sync.Mutex
 	exitErr     error
-	initFailure *outcome    // set by POST /init/error or a failed start
+	initFailure *outcome // set by POST /init/error or a failed start
 	initTime    time.Duration
 	current     *invocation // the invocation in progress
 	served      int         // invocations handed out
-	idleGen     int         // changes whenever the sandbox leaves the idle list
+	idleGen     int         // changes whenever the sandbox enters or leaves the idle list; guarded by the pool's mu
 
 	log sandboxLog
 }
