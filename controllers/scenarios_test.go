@@ -5,18 +5,23 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/conditions"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
+	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/builtin"
 )
 
 // readyCluster creates a KafkaCluster with its own network in a new namespace and waits until it is Ready.
@@ -165,4 +170,52 @@ func countOwned(namespace string) map[string]int {
 		out[kind]++
 	}
 	return out
+}
+
+var _ = Describe("KafkaPipeline whose pipe AWS fails", func() {
+	It("stalls with the pipe's StateReason and does not retry it", func() {
+		ns, kc := readyCluster("pipefail")
+		fnARN := externalFunction(ns)
+		// From now on a new role takes an hour to become assumable: the pipe's role will be refused.
+		_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To("1h")})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() {
+			_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To("0s")})
+			Expect(err).NotTo(HaveOccurred())
+		})
+		kp := newPipeline(ns, "p", kc.Name)
+		kp.Spec.Target.Function = v1alpha1.Function{ARN: fnARN}
+		Expect(k8s.Create(ctx, kp)).To(Succeed())
+
+		waitForCondition(kp, conditions.Stalled, metav1.ConditionTrue, "")
+		c := conditions.Get(conditionsOf(kp), v1alpha1.ConditionPipeReady)
+		Expect(c.Reason).To(Equal(v1alpha1.ReasonProvisioningFailed))
+		Expect(c.Message).To(ContainSubstring("CREATE_FAILED"))
+		Expect(c.Message).To(ContainSubstring("assume"))
+		Expect(kp.Status.Pipe.CurrentState).To(Equal("CREATE_FAILED"))
+		Expect(kstatus(kp)).To(Equal(status.FailedStatus))
+		creates := countCalls("pipes", "CreatePipe")
+		Consistently(func() int64 { return countCalls("pipes", "CreatePipe") }).
+			WithTimeout(3 * time.Second).WithPolling(200 * time.Millisecond).Should(Equal(creates))
+
+		Expect(k8s.Delete(ctx, kp)).To(Succeed())
+		waitGone(kp)
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		waitGone(kc)
+	})
+})
+
+// externalFunction creates a function outside the operator (its role already propagated) and returns its ARN.
+func externalFunction(ns string) string {
+	GinkgoHelper()
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	role, err := iamClient().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(ns + "-ext"), AssumeRolePolicyDocument: aws.String(trust)})
+	Expect(err).NotTo(HaveOccurred())
+	zip, err := builtin.Zip("x86_64")
+	Expect(err).NotTo(HaveOccurred())
+	fn, err := lambdaClient().CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String(ns + "-ext"),
+		Role: role.Role.Arn, Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+		Code: &lambdatypes.FunctionCode{ZipFile: zip}})
+	Expect(err).NotTo(HaveOccurred())
+	return aws.ToString(fn.FunctionArn)
 }
