@@ -14,7 +14,6 @@ import (
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
-	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/processor"
 )
 
 // The sample objects, as config/samples names them, and the record the demo sends.
@@ -75,7 +74,15 @@ func (d *demo) waitReady(ctx context.Context) error {
 	d.say("pipe:            %s (%s)", st.Pipe.Name, st.Pipe.CurrentState)
 	d.say("dead-letter:     %s", st.DeadLetterQueue.URL)
 	d.say("")
-	return d.kubectl(ctx, "get", "-n", namespace, "kafkaclusters,kafkapipelines")
+	if err := d.kubectl(ctx, "get", "-n", namespace, "kafkaclusters,kafkapipelines"); err != nil {
+		return err
+	}
+	group, err := d.stack.WaitConsuming(ctx, d.pipeline)
+	if err != nil {
+		return err
+	}
+	d.say("the pipe's consumer group %s is Stable with all %d partitions assigned", group, st.Topic.Partitions)
+	return nil
 }
 
 func (d *demo) produceHello(ctx context.Context) error {
@@ -105,7 +112,7 @@ func (d *demo) readLog(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if i := slices.IndexFunc(records, d.is(d.hello)); i >= 0 {
+		if i := slices.IndexFunc(records, func(r devstack.ProcessedRecord) bool { return r.Is(d.hello) }); i >= 0 {
 			r := records[i]
 			d.say("stream %s:", r.Line.Stream)
 			d.say("  %s", r.Line.Message)
@@ -161,10 +168,7 @@ func (d *demo) awaitDeadLetter(ctx context.Context, url string) (sqstypes.Messag
 			return sqstypes.Message{}, err
 		}
 		for _, m := range msgs {
-			records, err := processor.Records(json.RawMessage(aws.ToString(m.Body)))
-			if err == nil && slices.ContainsFunc(records, func(r processor.Record) bool {
-				return int32(r.Partition) == d.failing.Partition && int64(r.Offset) == d.failing.Offset
-			}) {
+			if devstack.Carries(aws.ToString(m.Body), d.failing) {
 				return m, nil
 			}
 		}
@@ -187,7 +191,7 @@ func (d *demo) showAttempts(ctx context.Context) error {
 		}
 		var attempts []devstack.ProcessedRecord
 		for _, r := range records {
-			if d.is(d.failing)(r) {
+			if r.Is(d.failing) {
 				attempts = append(attempts, r)
 			}
 		}
@@ -255,14 +259,6 @@ func (d *demo) processed(ctx context.Context) ([]devstack.ProcessedRecord, error
 		return nil, err
 	}
 	return devstack.ProcessedRecords(lines), nil
-}
-
-// is matches the log lines of one produced record.
-func (d *demo) is(p devstack.Produced) func(devstack.ProcessedRecord) bool {
-	topic := d.pipeline.Spec.Topic.Name
-	return func(r devstack.ProcessedRecord) bool {
-		return r.Topic == topic && r.Partition == p.Partition && r.Offset == p.Offset
-	}
 }
 
 // pause waits one polling interval.

@@ -35,6 +35,23 @@ type ProcessedRecord struct {
 	Line LogLine `json:"-"`
 }
 
+// Is reports whether the line is about the produced record p.
+func (r ProcessedRecord) Is(p Produced) bool {
+	return r.Topic == p.Topic && r.Partition == p.Partition && r.Offset == p.Offset
+}
+
+// Count is how many of the lines are about the produced record p: with the built-in processor, how many
+// invocations p was part of.
+func Count(records []ProcessedRecord, p Produced) int {
+	n := 0
+	for _, r := range records {
+		if r.Is(p) {
+			n++
+		}
+	}
+	return n
+}
+
 // LogGroup is the CloudWatch log group Lambda writes a function's logs to.
 func LogGroup(functionName string) string { return "/aws/lambda/" + functionName }
 

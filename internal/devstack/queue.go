@@ -2,11 +2,15 @@ package devstack
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/processor"
 )
 
 // Receive reads up to 10 messages from a queue in a region, waiting up to a second for the first, with
@@ -23,4 +27,13 @@ func (s *Stack) Receive(ctx context.Context, region, queueURL string) ([]sqstype
 		return nil, fmt.Errorf("receiving from %s: %w", queueURL, err)
 	}
 	return out.Messages, nil
+}
+
+// Carries reports whether an event (a Pipes event or an event source mapping event, as the body of a
+// dead-letter message holds it) contains the produced record p.
+func Carries(event string, p Produced) bool {
+	records, err := processor.Records(json.RawMessage(event))
+	return err == nil && slices.ContainsFunc(records, func(r processor.Record) bool {
+		return r.Topic == p.Topic && int32(r.Partition) == p.Partition && int64(r.Offset) == p.Offset
+	})
 }

@@ -30,9 +30,9 @@ const (
 	DefaultRegion = "us-east-1"
 	// DefaultProfile is the localaws delay profile: transitions take one to three seconds.
 	DefaultProfile = "fast"
-	// DefaultTimeScale makes Lambda's asynchronous retry delays (one and two minutes in AWS) take about a
-	// second and two.
-	DefaultTimeScale = 0.02
+	// DefaultTimeScale makes Lambda's asynchronous delays 20 times shorter: the retries AWS makes after one
+	// and two minutes come after 3 and 6 seconds, and a maximum event age of 60 seconds is 3 seconds.
+	DefaultTimeScale = 0.05
 	// DefaultClusterID names the local Kubernetes cluster in the ownership tags of AWS resources.
 	DefaultClusterID = "dev"
 )
