@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -58,8 +59,12 @@ func run() error {
 	profile := flag.String("profile", env("LOCALAWS_PROFILE", lifecycle.DefaultProfile), "delay profile: instant, fast or realistic (env LOCALAWS_PROFILE)")
 	propagation := flag.Duration("propagation-delay", 0, "how long a new IAM role takes to become assumable")
 	level := flag.String("log-level", env("LOCALAWS_LOG_LEVEL", "info"), "request log level: debug, info, warn, error (env LOCALAWS_LOG_LEVEL)")
+	timeScale := flag.Float64("time-scale", envFloat("LOCALAWS_TIME_SCALE", 1), "multiplies Lambda's asynchronous retry delays (1 and 2 min), throttle backoff and maximum event age; e.g. 0.01 makes the 1 min retry take 0.6 s (env LOCALAWS_TIME_SCALE)")
 	flag.Var(delays, "delay", "override one transition's duration, kind=duration (repeatable); kinds: "+kindList())
 	flag.Parse()
+	if *timeScale <= 0 {
+		return fmt.Errorf("--time-scale must be positive, got %v", *timeScale)
+	}
 
 	var lv slog.LevelVar
 	if err := lv.UnmarshalText([]byte(*level)); err != nil {
@@ -70,7 +75,7 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	inst, err := localaws.Start(ctx, localaws.Options{Addr: *addr, Region: *region, AccountID: *account,
-		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv})
+		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv, TimeScale: *timeScale})
 	if err != nil {
 		return err
 	}
@@ -79,6 +84,14 @@ func run() error {
 		inst.Endpoint, *region, inst.Endpoint)
 	<-ctx.Done()
 	return inst.Stop()
+}
+
+// envFloat reads a number from the environment, or returns def when it is unset or not a number.
+func envFloat(key string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
+		return v
+	}
+	return def
 }
 
 func kindList() string {

@@ -20,6 +20,7 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/logs"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/msk"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/pipes"
+	lambdaruntime "github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/runtime"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/s3"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sqs"
@@ -47,6 +48,10 @@ type Options struct {
 	Logger *slog.Logger
 	// LogLevel, when set, is the level variable behind Logger, changeable through the admin API.
 	LogLevel *slog.LevelVar
+	// TimeScale multiplies the real-world delays of Lambda's asynchronous invocations: the retry delays
+	// (about 1 and 2 minutes), the throttle backoff (1 s to 5 min) and each function's
+	// MaximumEventAgeInSeconds. 0 means 1 (real time); tests use e.g. 0.001.
+	TimeScale float64
 }
 
 // Instance is a running localaws.
@@ -55,6 +60,8 @@ type Instance struct {
 	Endpoint string
 	// Server is the HTTP handler, for in-process access to call counters.
 	Server *server.Server
+	// Runtime executes Lambda functions (instances, the asynchronous queue); Stop shuts it down.
+	Runtime *lambdaruntime.Runtime
 
 	httpServer *http.Server
 	brokers    *brokers.Pool
@@ -85,15 +92,24 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	}
 	timings.SetPropagation(opts.PropagationDelay)
 
-	pool := brokers.NewPool(opts.Logger)
-	srv := server.New(server.Options{Region: opts.Region, AccountID: opts.AccountID, Timings: timings,
-		Logger: opts.Logger, LogLevel: opts.LogLevel}, services(timings, pool)...)
-
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", opts.Addr, err)
 	}
-	inst := &Instance{Endpoint: "http://" + ln.Addr().String(), Server: srv, brokers: pool,
+	endpoint := "http://" + ln.Addr().String()
+	pool := brokers.NewPool(opts.Logger)
+	svcs, functionRuntime, err := services(timings, pool, lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region,
+		TimeScale: opts.TimeScale, Logger: opts.Logger})
+	if err != nil {
+		_ = ln.Close()
+		pool.Close()
+		return nil, err
+	}
+	srv := server.New(server.Options{Region: opts.Region, AccountID: opts.AccountID, Timings: timings,
+		Logger: opts.Logger, LogLevel: opts.LogLevel}, svcs...)
+	srv.OnReset(functionRuntime.Reset)
+
+	inst := &Instance{Endpoint: endpoint, Server: srv, Runtime: functionRuntime, brokers: pool,
 		httpServer: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
 	go func() { inst.done <- inst.httpServer.Serve(ln) }()
 	go func() {
@@ -103,11 +119,13 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	return inst, nil
 }
 
-// Stop closes the listener and every open connection. It is safe to call more than once.
+// Stop closes the listener and every open connection and kills every function process. It is safe to call
+// more than once.
 func (i *Instance) Stop() error {
 	i.stopOnce.Do(func() {
 		i.stopErr = i.httpServer.Close()
 		i.brokers.Close()
+		i.stopErr = errors.Join(i.stopErr, i.Runtime.Close())
 		if serveErr := <-i.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 			i.stopErr = errors.Join(i.stopErr, serveErr)
 		}
@@ -115,15 +133,25 @@ func (i *Instance) Stop() error {
 	return i.stopErr
 }
 
-// services builds every emulated service and wires the references between them.
-func services(t *lifecycle.Timings, pool *brokers.Pool) []server.Service {
+// services builds every emulated service and wires the references between them. The returned Runtime
+// (configured by rtCfg, with SQS and CloudWatch Logs added here) executes Lambda functions; it is also the
+// invoker for the data plane's pipes and event source mappings.
+func services(t *lifecycle.Timings, pool *brokers.Pool, rtCfg lambdaruntime.Config) ([]server.Service, *lambdaruntime.Runtime, error) {
 	iamSvc := iam.New(iam.Config{Timings: t})
 	sqsSvc := sqs.New(sqs.Config{})
 	s3Svc := s3.New(s3.Config{})
 	ec2Svc := ec2.New(ec2.Config{Timings: t})
+	logsSvc := logs.New(logs.Config{})
 	mskSvc := msk.New(msk.Config{Timings: t, Brokers: pool, Network: ec2Svc})
-	lambdaSvc := lambda.New(lambda.Config{Timings: t, IAM: iamSvc, Queues: sqsSvc, Objects: s3Svc, Clusters: mskSvc})
+	rtCfg.Queues, rtCfg.Logs = sqsSvc, logsSvc
+	functionRuntime, err := lambdaruntime.New(rtCfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the Lambda runtime: %w", err)
+	}
+	lambdaSvc := lambda.New(lambda.Config{Timings: t, IAM: iamSvc, Queues: sqsSvc, Objects: s3Svc, Clusters: mskSvc,
+		Executor: functionRuntime})
+	functionRuntime.SetFunctions(lambdaSvc)
 	pipesSvc := pipes.New(pipes.Config{Timings: t, Roles: iamSvc, Clusters: mskSvc, Functions: lambdaSvc})
 	return []server.Service{iamSvc, sts.New(sts.Config{}), sqsSvc, s3Svc, mskSvc, lambdaSvc, pipesSvc,
-		ec2Svc, logs.New(logs.Config{})}
+		ec2Svc, logsSvc}, functionRuntime, nil
 }
