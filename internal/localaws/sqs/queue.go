@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,9 +22,10 @@ type queue struct {
 	created, modified time.Time
 	lastPurge         time.Time
 
-	messages []*message          // in send order
+	messages []*message          // by send time (the retention clock), oldest first; see insert
 	byID     map[string]*message // by message id
 	dedup    map[string]dedupEntry
+	dedupAge []string // dedup keys in the order they were remembered, oldest first
 	seq      int64
 
 	// notify is closed (and replaced) whenever a long poll should look again.
@@ -77,24 +80,38 @@ func (q *queue) intAttr(name string) int {
 	return n
 }
 
-// expire drops messages older than the retention period; retention is enforced lazily on each access.
+// expire drops messages older than the retention period and deduplication ids older than the window;
+// retention is enforced lazily on each access. Both are kept oldest first, so it only looks at what expires
+// and at the first entry that does not.
 func (q *queue) expire(now time.Time) {
 	retention := time.Duration(q.intAttr("MessageRetentionPeriod")) * time.Second
-	kept := q.messages[:0]
-	for _, m := range q.messages {
-		if now.Sub(m.sent) >= retention {
-			delete(q.byID, m.id)
-			continue
-		}
-		kept = append(kept, m)
+	n := 0
+	for n < len(q.messages) && now.Sub(q.messages[n].sent) >= retention {
+		delete(q.byID, q.messages[n].id)
+		n++
 	}
-	clear(q.messages[len(kept):])
-	q.messages = kept
-	for id, d := range q.dedup {
-		if now.Sub(d.at) >= fifoDedupWindow {
-			delete(q.dedup, id)
-		}
+	clear(q.messages[:n])
+	q.messages = q.messages[n:]
+	n = 0
+	for n < len(q.dedupAge) && now.Sub(q.dedup[q.dedupAge[n]].at) >= fifoDedupWindow {
+		delete(q.dedup, q.dedupAge[n])
+		n++
 	}
+	clear(q.dedupAge[:n])
+	q.dedupAge = q.dedupAge[n:]
+}
+
+// insert adds a message, keeping q.messages ordered by send time. A message sent now goes last; a message
+// moved from another queue by its redrive policy keeps its original send time, as it does in AWS, and so
+// goes after every message sent no later than it.
+func (q *queue) insert(m *message) {
+	i := len(q.messages)
+	if i > 0 && m.sent.Before(q.messages[i-1].sent) {
+		i = sort.Search(len(q.messages), func(j int) bool { return q.messages[j].sent.After(m.sent) })
+	}
+	q.messages = slices.Insert(q.messages, i, m)
+	q.byID[m.id] = m
+	q.wake()
 }
 
 // counts returns the approximate visible, in-flight and delayed message counts.
@@ -128,10 +145,9 @@ func (q *queue) enqueue(m *message, dedupID string, now time.Time) *message {
 		q.seq++
 		m.system["SequenceNumber"] = strconv.FormatInt(q.seq, 10) + strings.Repeat("0", 10)
 		q.dedup[key] = dedupEntry{messageID: m.id, seq: m.system["SequenceNumber"], at: now}
+		q.dedupAge = append(q.dedupAge, key)
 	}
-	q.messages = append(q.messages, m)
-	q.byID[m.id] = m
-	q.wake()
+	q.insert(m)
 	return m
 }
 
@@ -207,9 +223,7 @@ func (q *queue) receive(max int, vis time.Duration, now time.Time, dlq func(arn 
 func (q *queue) adopt(m *message, sourceARN string) {
 	m.receiveCount, m.firstReceive, m.visibleAt, m.receipt = 0, time.Time{}, time.Time{}, ""
 	m.system["DeadLetterQueueSourceArn"] = sourceARN
-	q.messages = append(q.messages, m)
-	q.byID[m.id] = m
-	q.wake()
+	q.insert(m)
 }
 
 // nextVisible returns when the earliest invisible message becomes visible (zero when none is invisible).
