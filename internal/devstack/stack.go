@@ -155,7 +155,7 @@ func (s *Stack) startAWS(ctx context.Context, opts Options) error {
 		logger = slog.New(slog.NewTextHandler(opts.Log, nil))
 	}
 	local, err := localaws.Start(ctx, localaws.Options{Addr: opts.AWSAddr, Region: opts.Region,
-		Profile: opts.Profile, Logger: logger})
+		Profile: opts.Profile, TimeScale: opts.TimeScale, Logger: logger})
 	if err != nil {
 		return fmt.Errorf("starting localaws on %s: %w", opts.AWSAddr, err)
 	}
