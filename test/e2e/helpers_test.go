@@ -134,7 +134,7 @@ func deadLetter(kp *v1alpha1.KafkaPipeline, match func(body string) bool) sqstyp
 			}
 		}
 		return false, err
-	}).WithContext(timeout(2 * time.Minute)).Should(BeTrue(), "no matching message in %s", kp.Status.DeadLetterQueue.URL)
+	}).WithContext(timeout(2*time.Minute)).Should(BeTrue(), "no matching message in %s", kp.Status.DeadLetterQueue.URL)
 	return found
 }
 
