@@ -388,3 +388,17 @@ func TestCallerCancellation(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+func TestExtensionsAPIServesEnableSIGTERM(t *testing.T) {
+	s := newStack(t)
+	s.goFunction(t, "sigterm", func(in *lambdasdk.CreateFunctionInput) {
+		in.Environment = &lambdatypes.Environment{Variables: map[string]string{"ENABLE_SIGTERM": "true"}}
+	})
+	first := decodeReply(t, s.invoke(t, "sigterm", map[string]any{"mode": "echo"}))
+	if again := decodeReply(t, s.invoke(t, "sigterm", map[string]any{"mode": "echo"})); again.PID != first.PID {
+		t.Errorf("the instance with a registered extension was not reused")
+	}
+	if msgs := s.logMessages(t, "sigterm"); containsLine(msgs, "WARNING") {
+		t.Errorf("the extension registration failed: %q", msgs)
+	}
+}

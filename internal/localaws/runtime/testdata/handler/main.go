@@ -67,5 +67,9 @@ func main() {
 	if os.Getenv("FAIL_INIT") == "true" {
 		log.Fatal("init failed on purpose")
 	}
+	if os.Getenv("ENABLE_SIGTERM") == "true" {
+		lambda.StartWithOptions(handle, lambda.WithEnableSIGTERM(func() { fmt.Println("stopping") }))
+		return
+	}
 	lambda.Start(handle)
 }
