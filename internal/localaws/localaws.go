@@ -24,6 +24,7 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/s3"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sqs"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/streams"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sts"
 )
 
@@ -62,6 +63,8 @@ type Instance struct {
 	Server *server.Server
 	// Runtime executes Lambda functions (instances, the asynchronous queue); Stop shuts it down.
 	Runtime *lambdaruntime.Runtime
+	// Streams consumes for running pipes and enabled event source mappings; Stop stops every consumer.
+	Streams *streams.Streams
 
 	httpServer *http.Server
 	brokers    *brokers.Pool
@@ -98,7 +101,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	}
 	endpoint := "http://" + ln.Addr().String()
 	pool := brokers.NewPool(opts.Logger)
-	svcs, functionRuntime, err := services(timings, pool, lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region,
+	svcs, functionRuntime, flow, err := services(timings, pool, lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region,
 		TimeScale: opts.TimeScale, Logger: opts.Logger})
 	if err != nil {
 		_ = ln.Close()
@@ -109,7 +112,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		Logger: opts.Logger, LogLevel: opts.LogLevel}, svcs...)
 	srv.OnReset(functionRuntime.Reset)
 
-	inst := &Instance{Endpoint: endpoint, Server: srv, Runtime: functionRuntime, brokers: pool,
+	inst := &Instance{Endpoint: endpoint, Server: srv, Runtime: functionRuntime, Streams: flow, brokers: pool,
 		httpServer: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
 	go func() { inst.done <- inst.httpServer.Serve(ln) }()
 	go func() {
@@ -124,6 +127,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 func (i *Instance) Stop() error {
 	i.stopOnce.Do(func() {
 		i.stopErr = i.httpServer.Close()
+		i.Streams.Close() // before the brokers, so consumers commit what they finished and leave their groups
 		i.brokers.Close()
 		i.stopErr = errors.Join(i.stopErr, i.Runtime.Close())
 		if serveErr := <-i.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
@@ -135,8 +139,8 @@ func (i *Instance) Stop() error {
 
 // services builds every emulated service and wires the references between them. The returned Runtime
 // (configured by rtCfg, with SQS and CloudWatch Logs added here) executes Lambda functions; it is also the
-// invoker for the data plane's pipes and event source mappings.
-func services(t *lifecycle.Timings, pool *brokers.Pool, rtCfg lambdaruntime.Config) ([]server.Service, *lambdaruntime.Runtime, error) {
+// invoker for the data plane's pipes and event source mappings, whose consumers the returned Streams runs.
+func services(t *lifecycle.Timings, pool *brokers.Pool, rtCfg lambdaruntime.Config) ([]server.Service, *lambdaruntime.Runtime, *streams.Streams, error) {
 	iamSvc := iam.New(iam.Config{Timings: t})
 	sqsSvc := sqs.New(sqs.Config{})
 	s3Svc := s3.New(s3.Config{})
@@ -146,12 +150,16 @@ func services(t *lifecycle.Timings, pool *brokers.Pool, rtCfg lambdaruntime.Conf
 	rtCfg.Queues, rtCfg.Logs = sqsSvc, logsSvc
 	functionRuntime, err := lambdaruntime.New(rtCfg)
 	if err != nil {
-		return nil, nil, fmt.Errorf("starting the Lambda runtime: %w", err)
+		return nil, nil, nil, fmt.Errorf("starting the Lambda runtime: %w", err)
 	}
-	lambdaSvc := lambda.New(lambda.Config{Timings: t, IAM: iamSvc, Queues: sqsSvc, Objects: s3Svc, Clusters: mskSvc,
-		Executor: functionRuntime})
+	var lambdaSvc *lambda.Service
+	flow := streams.New(streams.Config{Clusters: pool, Invoker: functionRuntime, Queues: sqsSvc, Logger: rtCfg.Logger,
+		Functions: streams.FunctionsFunc(func(name string) (lambda.FunctionView, bool) { return lambdaSvc.Function(name) })})
+	lambdaSvc = lambda.New(lambda.Config{Timings: t, IAM: iamSvc, Queues: sqsSvc, Objects: s3Svc, Clusters: mskSvc,
+		Executor: functionRuntime, Mappings: flow.Mappings()})
 	functionRuntime.SetFunctions(lambdaSvc)
-	pipesSvc := pipes.New(pipes.Config{Timings: t, Roles: iamSvc, Clusters: mskSvc, Functions: lambdaSvc})
+	pipesSvc := pipes.New(pipes.Config{Timings: t, Roles: iamSvc, Clusters: mskSvc, Functions: lambdaSvc,
+		Runner: flow.Pipes()})
 	return []server.Service{iamSvc, sts.New(sts.Config{}), sqsSvc, s3Svc, mskSvc, lambdaSvc, pipesSvc,
-		ec2Svc, logsSvc}, functionRuntime, nil
+		ec2Svc, logsSvc}, functionRuntime, flow, nil
 }
