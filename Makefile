@@ -61,6 +61,10 @@ test-deps: ## Install kcat (the e2e tests' third-party Kafka client) from Debian
 demo: k8s-bins lambda-zips ## Run the original stack end to end on this machine, narrated, and clean up.
 	go run ./hack/demo
 
+.PHONY: bench
+bench: k8s-bins lambda-zips ## Run the scale benchmark: one cluster, N pipelines (BENCH_FLAGS="-n 1000 -json"); see docs/benchmarks.md.
+	go run ./hack/bench $(BENCH_FLAGS)
+
 .PHONY: dev
 dev: k8s-bins lambda-zips ## Run kube-apiserver, etcd, localaws (127.0.0.1:4566) and the manager until Ctrl-C.
 	go run ./hack/dev
