@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -281,9 +282,18 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 	}
 }
 
-// processGone reports whether a process no longer exists.
+// processGone reports whether a process no longer runs: it does not exist, or it is a zombie waiting for
+// a parent that does not reap orphans.
 func processGone(pid int) bool {
-	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+	if errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+		return true
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	_, after, _ := strings.Cut(string(stat), ") ")
+	return strings.HasPrefix(after, "Z")
 }
 
 // logMessages returns the messages of a function's log group, oldest first.

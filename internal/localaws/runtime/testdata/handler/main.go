@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,6 +61,12 @@ func handle(ctx context.Context, ev event) (reply, error) {
 		}
 	case "big":
 		out.Data = strings.Repeat("x", ev.Size)
+	case "spawn":
+		child := exec.Command("sleep", "600")
+		if err := child.Start(); err != nil {
+			return reply{}, err
+		}
+		out.Data = strconv.Itoa(child.Process.Pid)
 	}
 	return out, nil
 }
