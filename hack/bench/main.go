@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -42,6 +43,7 @@ type options struct {
 	memProfile     string
 	logPath        string
 	log            io.Writer
+	show           string
 }
 
 func main() {
@@ -65,8 +67,13 @@ func main() {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken with every pipeline Ready, to this file")
 	flag.StringVar(&o.logPath, "log", "", "write the manager's and localaws's logs to this file (default: discard)")
+	flag.StringVar(&o.show, "show", "", "print the tables of a result saved with -json, and run nothing")
 	flag.Parse()
 	o.delivery = v1alpha1.Delivery(delivery)
+	run := run
+	if o.show != "" {
+		run = show
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -134,6 +141,19 @@ func run(o options) (err error) {
 	}
 	if o.json {
 		return writeJSON(os.Stdout, res)
+	}
+	return writeTable(os.Stdout, res)
+}
+
+// show prints the tables of a saved JSON result.
+func show(o options) error {
+	b, err := os.ReadFile(o.show)
+	if err != nil {
+		return fmt.Errorf("reading the result: %w", err)
+	}
+	var res Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("decoding the result %s: %w", o.show, err)
 	}
 	return writeTable(os.Stdout, res)
 }

@@ -51,6 +51,8 @@ type Settings struct {
 	GOMAXPROCS   int      `json:"gomaxprocs"`
 	NumCPU       int      `json:"numCPU"`
 	GoVersion    string   `json:"goVersion"`
+	// Revision is the commit the benchmark was built from ("+dirty" when the tree had changes).
+	Revision string `json:"revision"`
 }
 
 // Phase is one measured phase.
@@ -109,7 +111,7 @@ func writeTable(out io.Writer, r Result) error {
 	}
 	fmt.Fprintf(w, "operator\tconcurrency %d, IAM propagation wait %s, transition polls %s, resync period %s\n",
 		s.Concurrency, s.IAMPropagation, poll, s.ResyncPeriod)
-	fmt.Fprintf(w, "machine\t%d CPUs, GOMAXPROCS %d, %s\n\n", s.NumCPU, s.GOMAXPROCS, s.GoVersion)
+	fmt.Fprintf(w, "machine\t%d CPUs, GOMAXPROCS %d, %s, revision %s\n\n", s.NumCPU, s.GOMAXPROCS, s.GoVersion, s.Revision)
 
 	fmt.Fprintf(w, "phase\tmakespan\tCPU\tAWS calls\tper pipeline\tAWS writes/pipeline\tkube writes/pipeline\treconciles/pipeline\tmean reconcile\tworker use\n")
 	for _, p := range []struct {

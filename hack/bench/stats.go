@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"math"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"syscall"
@@ -14,6 +16,16 @@ type Duration time.Duration
 // MarshalJSON writes the duration in seconds, to the millisecond.
 func (d Duration) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, math.Round(time.Duration(d).Seconds()*1000)/1000, 'f', -1, 64), nil
+}
+
+// UnmarshalJSON reads seconds.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	s, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("reading a duration in seconds: %w", err)
+	}
+	*d = Duration(time.Duration(s * float64(time.Second)))
+	return nil
 }
 
 // String rounds the duration for the table.
@@ -62,4 +74,22 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// revision is the commit this binary was built from, with "+dirty" when the tree had changes.
+func revision() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "unknown", ""
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision" && len(s.Value) >= 12:
+			rev = s.Value[:12]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "+dirty"
+		}
+	}
+	return rev + dirty
 }
