@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"os/exec"
@@ -85,7 +87,9 @@ func (r *Runtime) startSandbox(fn lambda.FunctionView) (*sandbox, error) {
 	sb := &sandbox{rt: r, fn: fn, stream: logStreamName(now), started: now, queue: make(chan *invocation, 1),
 		ready: make(chan struct{}), exited: make(chan struct{})}
 	sb.log.init(r.cfg.Logs, fn, sb.stream)
-	sb.srv = &http.Server{Handler: sb.runtimeAPI(), ReadHeaderTimeout: 10 * time.Second}
+	// Connections cut by a killed process are expected: the server's error log is discarded.
+	sb.srv = &http.Server{Handler: sb.runtimeAPI(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: log.New(io.Discard, "", 0)}
 	go func() { _ = sb.srv.Serve(ln) }()
 
 	launch, _ := launcherFor(fn.Runtime)
