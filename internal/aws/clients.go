@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/sdkhttp"
 )
 
 // Clients are the service clients of one region.
@@ -41,8 +43,11 @@ type Clients struct {
 	EC2 EC2API
 }
 
-// NewClients builds every service client from one aws.Config.
+// NewClients builds every service client from one aws.Config. They send through sdkhttp's guard, so an
+// operation the service has carried out is not sent again because the transport closed the connection under
+// its answer; without an HTTP client in cfg they share one default client.
 func NewClients(cfg aws.Config) *Clients {
+	cfg.HTTPClient = sdkhttp.Wrap(cfg.HTTPClient)
 	return &Clients{
 		Region: cfg.Region,
 		Kafka:  kafka.NewFromConfig(cfg),

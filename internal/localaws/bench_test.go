@@ -11,6 +11,7 @@ import (
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/sdkhttp"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws"
 )
 
@@ -20,10 +21,10 @@ func benchClients(b *testing.B) (clients, stack) {
 	b.Helper()
 	inst := startLocalAWS(b, localaws.Options{Profile: "instant"})
 	cfg := sdkConfig(inst, 1)
-	cfg.HTTPClient = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+	cfg.HTTPClient = sdkhttp.Wrap(awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
 		tr.MaxIdleConns = 256
 		tr.MaxIdleConnsPerHost = 256
-	})
+	}))
 	c := newClients(cfg)
 	return c, buildStack(b, context.Background(), c)
 }

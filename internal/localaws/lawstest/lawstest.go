@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/sdkhttp"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 )
@@ -29,12 +30,15 @@ func Serve(t testing.TB, services ...server.Service) (*server.Server, aws.Config
 	return srv, Config(hs.URL)
 }
 
-// Config returns an aws.Config for a localaws endpoint with dummy static credentials.
+// Config returns an aws.Config for a localaws endpoint with dummy static credentials. Its HTTP client is
+// sdkhttp's, so a call the server has answered is never sent again because the transport closed the
+// connection under the response (see package sdkhttp).
 func Config(endpoint string) aws.Config {
 	return aws.Config{
 		Region:       Region,
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint: aws.String(endpoint),
+		HTTPClient:   sdkhttp.Wrap(nil),
 	}
 }
 
