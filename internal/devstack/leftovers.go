@@ -30,14 +30,14 @@ func (r Resource) String() string { return r.Kind + " " + r.ID }
 type lister func(ctx context.Context, cfg aws.Config) ([]Resource, error)
 
 // Leftovers lists, through the AWS APIs, every resource the operator creates that still exists in a region
-// (IAM roles are global): MSK clusters, pipes, Lambda functions and event source mappings, SQS queues, IAM
-// roles, and the VPC, subnets, gateways, addresses, route tables and security groups of a network. NAT
-// gateways in state deleted (which EC2 keeps listing for a while) are not counted. Log groups are not
-// included: Lambda creates them and never deletes them (see LogGroups).
+// (IAM roles are global): MSK clusters, pipes, Lambda functions and event source mappings, their
+// CloudWatch log groups, SQS queues, IAM roles, and the VPC, subnets, gateways, addresses, route tables
+// and security groups of a network. NAT gateways in state deleted (which EC2 keeps listing for a while)
+// are not counted.
 func (s *Stack) Leftovers(ctx context.Context, region string) ([]Resource, error) {
 	cfg := s.AWSIn(region)
 	var all []Resource
-	for _, list := range []lister{clusters, pipesList, functions, mappings, queues, roles, networkParts} {
+	for _, list := range []lister{clusters, pipesList, functions, mappings, logGroups, queues, roles, networkParts} {
 		rs, err := list(ctx, cfg)
 		if err != nil {
 			return nil, err
@@ -47,10 +47,9 @@ func (s *Stack) Leftovers(ctx context.Context, region string) ([]Resource, error
 	return all, nil
 }
 
-// LogGroups lists the CloudWatch log groups of a region.
-func (s *Stack) LogGroups(ctx context.Context, region string) ([]Resource, error) {
+func logGroups(ctx context.Context, cfg aws.Config) ([]Resource, error) {
 	var out []Resource
-	p := logssdk.NewDescribeLogGroupsPaginator(logssdk.NewFromConfig(s.AWSIn(region)), &logssdk.DescribeLogGroupsInput{})
+	p := logssdk.NewDescribeLogGroupsPaginator(logssdk.NewFromConfig(cfg), &logssdk.DescribeLogGroupsInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {

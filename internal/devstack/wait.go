@@ -36,65 +36,82 @@ func (t Transition) String() string {
 // condition transition it observes on the way. Each object is left holding its last read state. On
 // timeout the error says which objects are not Ready and why.
 func (s *Stack) WaitReady(ctx context.Context, report func(Transition), objs ...client.Object) error {
+	return s.watch(ctx, "waiting for Ready", report, objs, func(obj client.Object, found bool) (bool, string) {
+		if !found {
+			return false, objectName(obj) + " does not exist"
+		}
+		conds, observed, _ := statusOf(obj)
+		ready := meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
+		switch {
+		case ready == nil:
+			return false, objectName(obj) + " has no Ready condition yet"
+		case observed != obj.GetGeneration():
+			return false, fmt.Sprintf("%s: generation %d not observed yet (status is for %d)", objectName(obj),
+				obj.GetGeneration(), observed)
+		case ready.Status != metav1.ConditionTrue:
+			return false, fmt.Sprintf("%s Ready=%s %s: %s", objectName(obj), ready.Status, ready.Reason, ready.Message)
+		}
+		return true, ""
+	})
+}
+
+// WaitGone waits until none of the objects exists any more, calling report (which may be nil) for every
+// condition transition it observes while they are being deleted.
+func (s *Stack) WaitGone(ctx context.Context, report func(Transition), objs ...client.Object) error {
+	return s.watch(ctx, "waiting for deletion", report, objs, func(obj client.Object, found bool) (bool, string) {
+		if !found {
+			return true, ""
+		}
+		conds, _, _ := statusOf(obj)
+		if ready := meta.FindStatusCondition(conds, v1alpha1.ConditionReady); ready != nil {
+			return false, fmt.Sprintf("%s is still there (%s: %s)", objectName(obj), ready.Reason, ready.Message)
+		}
+		return false, objectName(obj) + " is still there"
+	})
+}
+
+// watch reads the objects every pollInterval, reports their condition transitions, and returns once done
+// holds for all of them. done gets each object as read (found false when it does not exist) and says
+// whether it is done, or why not; the reasons of the last round make the error when ctx ends first.
+func (s *Stack) watch(ctx context.Context, what string, report func(Transition), objs []client.Object,
+	done func(obj client.Object, found bool) (bool, string)) error {
+	for _, obj := range objs {
+		if _, _, err := statusOf(obj); err != nil {
+			return err
+		}
+	}
 	seen := map[string]metav1.Condition{}
 	pending := []string{"no object read yet"}
 	for {
 		last := pending
 		pending = nil
 		for _, obj := range objs {
-			if err := s.Client.Get(ctx, client.ObjectKeyFromObject(obj), obj); err != nil {
+			err := s.Client.Get(ctx, client.ObjectKeyFromObject(obj), obj)
+			if err != nil && !apierrors.IsNotFound(err) {
 				if ctx.Err() != nil {
-					return fmt.Errorf("waiting for Ready: %s: %w", strings.Join(last, "; "), ctx.Err())
+					return fmt.Errorf("%s: %s: %w", what, strings.Join(last, "; "), ctx.Err())
 				}
 				return fmt.Errorf("reading %s: %w", objectName(obj), err)
 			}
-			conds, observed, err := statusOf(obj)
-			if err != nil {
-				return err
-			}
-			for _, c := range conds {
-				key := objectName(obj) + "/" + c.Type
-				prev, ok := seen[key]
-				if !ok || prev.Status != c.Status || prev.Reason != c.Reason || prev.Message != c.Message {
-					seen[key] = c
-					if report != nil {
+			if err == nil && report != nil {
+				conds, _, _ := statusOf(obj)
+				for _, c := range conds {
+					key := objectName(obj) + "/" + c.Type
+					if prev, ok := seen[key]; !ok || prev.Status != c.Status || prev.Reason != c.Reason || prev.Message != c.Message {
+						seen[key] = c
 						report(Transition{Object: objectName(obj), Condition: c})
 					}
 				}
 			}
-			if ready := meta.FindStatusCondition(conds, v1alpha1.ConditionReady); ready == nil ||
-				ready.Status != metav1.ConditionTrue || observed != obj.GetGeneration() {
-				pending = append(pending, notReady(obj, ready, observed))
+			if ok, why := done(obj, err == nil); !ok {
+				pending = append(pending, why)
 			}
 		}
 		if len(pending) == 0 {
 			return nil
 		}
 		if err := sleep(ctx, pollInterval); err != nil {
-			return fmt.Errorf("waiting for Ready: %s: %w", strings.Join(pending, "; "), err)
-		}
-	}
-}
-
-// WaitGone waits until none of the objects exists any more.
-func (s *Stack) WaitGone(ctx context.Context, objs ...client.Object) error {
-	for {
-		var left []string
-		for _, obj := range objs {
-			err := s.Client.Get(ctx, client.ObjectKeyFromObject(obj), obj)
-			switch {
-			case apierrors.IsNotFound(err):
-			case err != nil && ctx.Err() == nil:
-				return fmt.Errorf("reading %s: %w", objectName(obj), err)
-			default:
-				left = append(left, describeLeft(obj))
-			}
-		}
-		if len(left) == 0 {
-			return nil
-		}
-		if err := sleep(ctx, pollInterval); err != nil {
-			return fmt.Errorf("waiting for deletion: still there: %s: %w", strings.Join(left, "; "), err)
+			return fmt.Errorf("%s: %s: %w", what, strings.Join(pending, "; "), err)
 		}
 	}
 }
@@ -114,30 +131,6 @@ func statusOf(obj client.Object) ([]metav1.Condition, int64, error) {
 func objectName(obj client.Object) string {
 	kind := strings.TrimPrefix(fmt.Sprintf("%T", obj), "*v1alpha1.")
 	return kind + "/" + obj.GetName()
-}
-
-// notReady says why an object is not Ready yet.
-func notReady(obj client.Object, ready *metav1.Condition, observed int64) string {
-	switch {
-	case ready == nil:
-		return objectName(obj) + " has no Ready condition yet"
-	case observed != obj.GetGeneration():
-		return fmt.Sprintf("%s: generation %d not observed yet (status is for %d)", objectName(obj),
-			obj.GetGeneration(), observed)
-	}
-	return fmt.Sprintf("%s Ready=%s %s: %s", objectName(obj), ready.Status, ready.Reason, ready.Message)
-}
-
-// describeLeft says what an object still being deleted is waiting for.
-func describeLeft(obj client.Object) string {
-	conds, _, err := statusOf(obj)
-	if err != nil {
-		return objectName(obj)
-	}
-	if ready := meta.FindStatusCondition(conds, v1alpha1.ConditionReady); ready != nil {
-		return fmt.Sprintf("%s (%s: %s)", objectName(obj), ready.Reason, ready.Message)
-	}
-	return objectName(obj)
 }
 
 // sleep waits for d or until ctx ends.

@@ -41,10 +41,18 @@ func createReady(kp *v1alpha1.KafkaPipeline) *v1alpha1.KafkaPipeline {
 	Expect(stack.Client.Create(suiteCtx, kp)).To(Succeed())
 	DeferCleanup(func() {
 		Expect(client.IgnoreNotFound(stack.Client.Delete(suiteCtx, kp))).To(Succeed())
-		Expect(stack.WaitGone(timeout(readyTimeout), kp)).To(Succeed())
+		waitGone(kp)
 	})
 	Expect(stack.WaitReady(timeout(readyTimeout), report, kp)).To(Succeed())
 	return kp
+}
+
+// waitGone waits until the objects are deleted. It may run in a DeferCleanup callback.
+func waitGone(objs ...client.Object) {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(suiteCtx, readyTimeout)
+	defer cancel()
+	Expect(stack.WaitGone(ctx, report, objs...)).To(Succeed())
 }
 
 // update changes a pipeline's spec with a merge patch and waits until it is Ready for the new generation.

@@ -23,7 +23,7 @@ var _ = Describe("The original stack from config/samples", func() {
 		kubectl("apply", "-n", "default", "-k", "config/samples")
 		DeferCleanup(func() {
 			kubectl("delete", "-n", "default", "-k", "config/samples", "--ignore-not-found", "--wait=false")
-			Expect(stack.WaitGone(timeout(readyTimeout), cluster, kp)).To(Succeed())
+			waitGone(cluster, kp)
 		})
 
 		By("waiting until both objects are Ready")
@@ -62,21 +62,19 @@ var _ = Describe("The original stack from config/samples", func() {
 
 		By("deleting both objects and checking that nothing is left in AWS")
 		kubectl("delete", "-n", "default", "-k", "config/samples", "--wait=false")
-		Expect(stack.WaitGone(timeout(readyTimeout), cluster, kp)).To(Succeed())
+		Expect(stack.WaitGone(timeout(readyTimeout), report, cluster, kp)).To(Succeed())
 		left, err := stack.Leftovers(timeout(30*time.Second), "ap-northeast-1")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(ofSamples(left)).To(BeEmpty())
-		groups, err := stack.LogGroups(timeout(30*time.Second), "ap-northeast-1")
-		Expect(err).NotTo(HaveOccurred())
-		Expect(groups).To(ConsistOf(devstack.Resource{Kind: "log group", ID: devstack.LogGroup(kp.Status.Function.Name)}),
-			"Lambda keeps a deleted function's log group, as in AWS")
 	})
 })
 
 // kubectl runs bin/k8s/kubectl against the stack and fails the spec when it fails.
 func kubectl(args ...string) {
 	GinkgoHelper()
-	out, err := stack.Kubectl(timeout(time.Minute), args...).CombinedOutput()
+	ctx, cancel := context.WithTimeout(suiteCtx, time.Minute)
+	defer cancel()
+	out, err := stack.Kubectl(ctx, args...).CombinedOutput()
 	GinkgoWriter.Printf("$ %s\n%s", stack.KubectlLine(args...), out)
 	Expect(err).NotTo(HaveOccurred(), string(out))
 }

@@ -61,7 +61,8 @@ var _ = BeforeSuite(func() {
 	Expect(stack.WaitReady(timeout(2*time.Minute), report, shared)).To(Succeed())
 })
 
-// timeout is a context for one wait, ended with the spec.
+// timeout is a context for one wait, ended with the spec (not for DeferCleanup callbacks, which cannot
+// register cleanups of their own).
 func timeout(d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(suiteCtx, d)
 	DeferCleanup(cancel)
