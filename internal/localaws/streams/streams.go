@@ -7,7 +7,12 @@
 // batching window), invokes the function, and commits the offset after the last record of the batch only
 // once the batch is done, so each partition is processed in order and a failing batch blocks only its
 // partition. Pipes (PipeRunner) send the Pipes event, a JSON array; event source mappings (MappingRunner)
-// send the event source mapping event, an object with records by "<topic>-<partition>".
+// send the event source mapping event, an object with records by "<topic>-<partition>" (AWS may put several
+// partitions in one invocation; localaws always sends one).
+//
+// Not emulated: filter criteria, input templates and enrichment (records go to the function unfiltered and
+// untransformed, with a warning in the log), Pipes stopping a pipe on persistent target errors, and
+// OnFailure destinations other than SQS.
 package streams
 
 import (
