@@ -49,7 +49,6 @@ const (
 // sandboxEnv is what a sandbox's environment is made from.
 type sandboxEnv struct {
 	fn                   lambda.FunctionView
-	region               string
 	endpoint             string
 	runtimeAPI           string
 	logStream            string
@@ -60,11 +59,7 @@ type sandboxEnv struct {
 // (AWS_ENDPOINT_URL, LANG, PATH, TZ), then the function's variables, then the reserved variables Lambda
 // always sets. The host environment is not inherited.
 func (e sandboxEnv) environment() []string {
-	region := e.fn.Region
-	if region == "" {
-		region = e.region
-	}
-	handler := e.fn.Handler
+	region, handler := e.fn.Region, e.fn.Handler
 	vars := map[string]string{
 		"LANG": "en_US.UTF-8",
 		"PATH": os.Getenv("PATH"),

@@ -57,7 +57,8 @@ const (
 type Config struct {
 	// Endpoint is the localaws endpoint URL functions get as AWS_ENDPOINT_URL.
 	Endpoint string
-	// Region is set as AWS_REGION when a function's view carries none. Default us-east-1.
+	// Region is the region of functions whose view carries none (AWS_REGION, the log group). Default
+	// us-east-1.
 	Region string
 	// Queues delivers to SQS dead-letter queues and destinations; nil drops those deliveries.
 	Queues Queues

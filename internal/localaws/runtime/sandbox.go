@@ -83,6 +83,9 @@ func (r *Runtime) startSandbox(fn lambda.FunctionView) (*sandbox, error) {
 	if err != nil {
 		return nil, errService("opening the Runtime API of %s: %v", fn.ARN, err)
 	}
+	if fn.Region == "" {
+		fn.Region = r.cfg.Region
+	}
 	now := time.Now()
 	sb := &sandbox{rt: r, fn: fn, stream: logStreamName(now), started: now, queue: make(chan *invocation, 1),
 		ready: make(chan struct{}), exited: make(chan struct{})}
@@ -94,7 +97,7 @@ func (r *Runtime) startSandbox(fn lambda.FunctionView) (*sandbox, error) {
 
 	launch, _ := launcherFor(fn.Runtime)
 	path, args := launch(r, taskRoot, runtimeDir)
-	env := sandboxEnv{fn: fn, region: r.cfg.Region, endpoint: r.cfg.Endpoint, runtimeAPI: ln.Addr().String(),
+	env := sandboxEnv{fn: fn, endpoint: r.cfg.Endpoint, runtimeAPI: ln.Addr().String(),
 		logStream: sb.stream, taskRoot: taskRoot, runtimeDir: runtimeDir}
 	if !needsPython(fn.Runtime) && !exists(path) {
 		sb.failStart(errorDoc{ErrorType: "Runtime.InvalidEntrypoint",
