@@ -158,8 +158,21 @@ func (c *consumer) run() {
 	c.log.Info("consumer started", "bootstrap", c.bootstrap)
 	c.poll()
 	c.stopPartitions(nil)
-	cl.Close()
+	if c.brokersGone() {
+		// Leaving the group cannot succeed and Close would spend its leave timeout trying; the group has
+		// gone with the brokers, so the client is left to close on its own.
+		go cl.Close()
+	} else {
+		cl.Close() // leaves the group, so a replacement consumer joins without waiting for a rebalance
+	}
 	c.log.Info("consumer stopped")
+}
+
+// brokersGone reports whether the brokers the consumer connected to stopped (the cluster was deleted or
+// the service reset).
+func (c *consumer) brokersGone() bool {
+	kc, ok := c.s.cfg.Clusters.Cluster(c.src.clusterARN)
+	return !ok || strings.Join(kc.ListenAddrs(), ",") != c.bootstrap
 }
 
 // awaitCluster waits until the source cluster's brokers run, and returns their addresses.
