@@ -74,3 +74,17 @@ func TestClassify(t *testing.T) {
 		t.Errorf("non-API errors keep their text: %q", err)
 	}
 }
+
+func TestClassifier(t *testing.T) {
+	classify := Classifier("ValidationException")
+	if classify(nil, "x") != nil {
+		t.Fatal("nil stays nil")
+	}
+	err := classify(apiErr("ValidationException", smithy.FaultClient), "tagging pipe p")
+	if tm, ok := outcome.AsTerminal(err); !ok || tm.Reason != ReasonAWSError || !strings.HasPrefix(err.Error(), "tagging pipe p: ") {
+		t.Errorf("a bound terminal code must be Terminal with context: %v", err)
+	}
+	if _, ok := outcome.AsTerminal(classify(apiErr("ConflictException", smithy.FaultClient), "x")); ok {
+		t.Error("a code not bound must stay transient")
+	}
+}

@@ -136,17 +136,13 @@ func sameSet(a, b []string) bool {
 // retag makes the MSK cluster's tags equal want, writing only the differences.
 func (s *Service) retag(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
 	arn := aws.String(o.ARN)
-	changed, err := tags.Sync(o.Tags, want,
+	return tags.Retag(&o.Tags, want, fmt.Sprintf("MSK cluster %q", o.Name), awserr.Classifier(tagTerminal...),
 		func(set map[string]string) error {
 			_, err := s.api.TagResource(ctx, &kafka.TagResourceInput{ResourceArn: arn, Tags: set})
-			return awserr.Classify(err, fmt.Sprintf("tagging MSK cluster %q", o.Name), tagTerminal...)
+			return err
 		},
 		func(keys []string) error {
 			_, err := s.api.UntagResource(ctx, &kafka.UntagResourceInput{ResourceArn: arn, TagKeys: keys})
-			return awserr.Classify(err, fmt.Sprintf("untagging MSK cluster %q", o.Name), tagTerminal...)
+			return err
 		})
-	if changed && err == nil {
-		o.Tags = want
-	}
-	return changed, err
 }

@@ -168,19 +168,15 @@ func immutable(o *Observed, d Desired) error {
 // retag makes the mapping's tags equal want, writing only the differences.
 func (s *Service) retag(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
 	arn := aws.String(o.ARN)
-	changed, err := tags.Sync(o.Tags, want,
+	return tags.Retag(&o.Tags, want, "event source mapping "+o.UUID, awserr.Classifier(tagTerminal...),
 		func(set map[string]string) error {
 			_, err := s.api.TagResource(ctx, &lambda.TagResourceInput{Resource: arn, Tags: set})
-			return awserr.Classify(err, fmt.Sprintf("tagging event source mapping %s", o.UUID), tagTerminal...)
+			return err
 		},
 		func(keys []string) error {
 			_, err := s.api.UntagResource(ctx, &lambda.UntagResourceInput{Resource: arn, TagKeys: keys})
-			return awserr.Classify(err, fmt.Sprintf("untagging event source mapping %s", o.UUID), tagTerminal...)
+			return err
 		})
-	if changed && err == nil {
-		o.Tags = want
-	}
-	return changed, err
 }
 
 // classify is awserr.Classify for mapping writes, except that Lambda refusing a role whose permissions

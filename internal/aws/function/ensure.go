@@ -183,19 +183,16 @@ func (o *Observed) setStatus(state lambdatypes.State, stateReason *string, last 
 // syncTags makes the function's tags equal want with at most one TagResource and one UntagResource call, and
 // reports whether it wrote.
 func (s *Service) syncTags(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
-	set, remove := tags.Diff(o.Tags, want)
-	if len(set) > 0 {
-		if _, err := s.api.TagResource(ctx, &lambda.TagResourceInput{Resource: aws.String(o.ARN), Tags: set}); err != nil {
-			return false, classify(err, fmt.Sprintf("tagging Lambda function %q", o.Name))
-		}
-	}
-	if len(remove) > 0 {
-		if _, err := s.api.UntagResource(ctx, &lambda.UntagResourceInput{Resource: aws.String(o.ARN), TagKeys: remove}); err != nil {
-			return true, classify(err, fmt.Sprintf("untagging Lambda function %q", o.Name))
-		}
-	}
-	o.Tags = want
-	return len(set) > 0 || len(remove) > 0, nil
+	arn := aws.String(o.ARN)
+	return tags.Retag(&o.Tags, want, fmt.Sprintf("Lambda function %q", o.Name), classify,
+		func(set map[string]string) error {
+			_, err := s.api.TagResource(ctx, &lambda.TagResourceInput{Resource: arn, Tags: set})
+			return err
+		},
+		func(keys []string) error {
+			_, err := s.api.UntagResource(ctx, &lambda.UntagResourceInput{Resource: arn, TagKeys: keys})
+			return err
+		})
 }
 
 // classify turns an error of a Lambda write into an outcome: IAM propagation → Waiting; a conflicting

@@ -237,19 +237,15 @@ func immutable(o *Observed, d Desired) error {
 // retag makes the pipe's tags equal want, writing only the differences.
 func (s *Service) retag(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
 	arn := aws.String(o.ARN)
-	changed, err := tags.Sync(o.Tags, want,
+	return tags.Retag(&o.Tags, want, fmt.Sprintf("pipe %q", o.Name), awserr.Classifier(tagTerminal...),
 		func(set map[string]string) error {
 			_, err := s.api.TagResource(ctx, &pipes.TagResourceInput{ResourceArn: arn, Tags: set})
-			return awserr.Classify(err, fmt.Sprintf("tagging pipe %q", o.Name), tagTerminal...)
+			return err
 		},
 		func(keys []string) error {
 			_, err := s.api.UntagResource(ctx, &pipes.UntagResourceInput{ResourceArn: arn, TagKeys: keys})
-			return awserr.Classify(err, fmt.Sprintf("untagging pipe %q", o.Name), tagTerminal...)
+			return err
 		})
-	if changed && err == nil {
-		o.Tags = want
-	}
-	return changed, err
 }
 
 func batchSize(d Desired) *int32 {

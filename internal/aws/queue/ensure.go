@@ -106,17 +106,14 @@ func (s *Service) setRetention(ctx context.Context, o *Observed, seconds int32) 
 // syncTags makes the queue's tags equal want with at most one TagQueue and one UntagQueue call, and reports
 // whether it wrote.
 func (s *Service) syncTags(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
-	set, remove := tags.Diff(o.Tags, want)
-	if len(set) > 0 {
-		if _, err := s.api.TagQueue(ctx, &sqs.TagQueueInput{QueueUrl: aws.String(o.URL), Tags: set}); err != nil {
-			return false, awserr.Classify(err, fmt.Sprintf("tagging SQS queue %s", o.URL), terminalUpdateCodes...)
-		}
-	}
-	if len(remove) > 0 {
-		if _, err := s.api.UntagQueue(ctx, &sqs.UntagQueueInput{QueueUrl: aws.String(o.URL), TagKeys: remove}); err != nil {
-			return true, awserr.Classify(err, fmt.Sprintf("untagging SQS queue %s", o.URL), terminalUpdateCodes...)
-		}
-	}
-	o.Tags = want
-	return len(set) > 0 || len(remove) > 0, nil
+	url := aws.String(o.URL)
+	return tags.Retag(&o.Tags, want, "SQS queue "+o.URL, awserr.Classifier(terminalUpdateCodes...),
+		func(set map[string]string) error {
+			_, err := s.api.TagQueue(ctx, &sqs.TagQueueInput{QueueUrl: url, Tags: set})
+			return err
+		},
+		func(keys []string) error {
+			_, err := s.api.UntagQueue(ctx, &sqs.UntagQueueInput{QueueUrl: url, TagKeys: keys})
+			return err
+		})
 }

@@ -112,19 +112,16 @@ func (s *Service) putInlinePolicy(ctx context.Context, o *Observed, d Desired) e
 // syncTags makes the role's tags equal want with at most one TagRole and one UntagRole call, and reports
 // whether it wrote.
 func (s *Service) syncTags(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
-	set, remove := tags.Diff(o.Tags, want)
-	if len(set) > 0 {
-		if _, err := s.api.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(o.Name), Tags: iamTags(set)}); err != nil {
-			return false, awserr.Classify(err, fmt.Sprintf("tagging IAM role %q", o.Name), terminalCodes...)
-		}
-	}
-	if len(remove) > 0 {
-		if _, err := s.api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(o.Name), TagKeys: remove}); err != nil {
-			return true, awserr.Classify(err, fmt.Sprintf("untagging IAM role %q", o.Name), terminalCodes...)
-		}
-	}
-	o.Tags = want
-	return len(set) > 0 || len(remove) > 0, nil
+	name := aws.String(o.Name)
+	return tags.Retag(&o.Tags, want, fmt.Sprintf("IAM role %q", o.Name), awserr.Classifier(terminalCodes...),
+		func(set map[string]string) error {
+			_, err := s.api.TagRole(ctx, &iam.TagRoleInput{RoleName: name, Tags: iamTags(set)})
+			return err
+		},
+		func(keys []string) error {
+			_, err := s.api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: name, TagKeys: keys})
+			return err
+		})
 }
 
 // iamTags converts a tag map to IAM tags, sorted by key so requests are stable.

@@ -2,6 +2,7 @@ package tags
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -42,5 +43,41 @@ func TestSync(t *testing.T) {
 				t.Fatalf("set %v remove %v; want %v %v", gotSet, gotRemove, tc.wantSet, tc.wantRemove)
 			}
 		})
+	}
+}
+
+func TestRetag(t *testing.T) {
+	boom := errors.New("boom")
+	classify := func(err error, doing string) error {
+		if err == nil {
+			return nil
+		}
+		return fmt.Errorf("%s: %w", doing, err)
+	}
+	ok := func(map[string]string) error { return nil }
+	okRemove := func([]string) error { return nil }
+
+	current := map[string]string{"a": "1", "x": "2"}
+	want := map[string]string{"a": "1", "b": "3"}
+	changed, err := Retag(&current, want, "thing t", classify, ok, okRemove)
+	if err != nil || !changed || !maps.Equal(current, want) {
+		t.Fatalf("Retag = %v, %v, tags %v; want true, nil, %v", changed, err, current, want)
+	}
+	changed, err = Retag(&current, want, "thing t", classify,
+		func(map[string]string) error { t.Fatal("tagged with nothing to add"); return nil },
+		func([]string) error { t.Fatal("untagged with nothing to remove"); return nil })
+	if err != nil || changed {
+		t.Fatalf("Retag of equal tags = %v, %v", changed, err)
+	}
+
+	before := map[string]string{"x": "1"}
+	current = maps.Clone(before)
+	changed, err = Retag(&current, want, "thing t", classify, ok, func([]string) error { return boom })
+	if !errors.Is(err, boom) || err.Error() != "untagging thing t: boom" || !changed || !maps.Equal(current, before) {
+		t.Fatalf("Retag with a failed untag = %v, %v, tags %v", changed, err, current)
+	}
+	_, err = Retag(&current, want, "thing t", classify, func(map[string]string) error { return boom }, okRemove)
+	if err == nil || err.Error() != "tagging thing t: boom" || !maps.Equal(current, before) {
+		t.Fatalf("Retag with a failed tag = %v, tags %v", err, current)
 	}
 }

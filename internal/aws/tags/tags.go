@@ -106,3 +106,18 @@ func Sync(current, desired map[string]string, set func(map[string]string) error,
 	}
 	return changed, nil
 }
+
+// Retag makes a resource's tags, *current, equal want through its service's own tag calls, writing only the
+// differences as Sync does. classify turns a failed call's error into an outcome, told what was being done
+// ("tagging " or "untagging " followed by what). When no write fails, *current becomes want.
+// changed reports whether any write succeeded.
+func Retag(current *map[string]string, want map[string]string, what string, classify func(err error, doing string) error,
+	set func(map[string]string) error, remove func([]string) error) (changed bool, err error) {
+	changed, err = Sync(*current, want,
+		func(add map[string]string) error { return classify(set(add), "tagging "+what) },
+		func(keys []string) error { return classify(remove(keys), "untagging "+what) })
+	if err == nil {
+		*current = want
+	}
+	return changed, err
+}
