@@ -19,7 +19,7 @@ const (
 	ReasonCreating           = "Creating"
 	ReasonUpdating           = "Updating"
 	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = "NotOwned"
+	ReasonNotOwned           = tags.ReasonNotOwned
 	ReasonInvalidSpec        = "InvalidSpec"
 	ReasonProvisioningFailed = "ProvisioningFailed"
 	ReasonClusterNotFound    = "ClusterNotFound"

@@ -12,7 +12,6 @@ import (
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
 // listPageSize is the page size of name lookups (ListClustersV2 allows 1–100).
@@ -77,9 +76,7 @@ func preference(c *types.Cluster, owner tags.Owner) int {
 
 // notOwned is the Terminal outcome for a cluster that exists without the owner's tags.
 func notOwned(c *types.Cluster, owner tags.Owner) error {
-	return outcome.Failf(ReasonNotOwned,
-		"MSK cluster %q (%s) exists but is not tagged as owned by %s %s/%s (cluster id %q); it is left untouched",
-		aws.ToString(c.ClusterName), aws.ToString(c.ClusterArn), owner.Kind, owner.Namespace, owner.Name, owner.ClusterID)
+	return owner.NotOwned(fmt.Sprintf("MSK cluster %q (%s)", aws.ToString(c.ClusterName), aws.ToString(c.ClusterArn)))
 }
 
 // observed converts what MSK reports, for serverless and provisioned clusters alike.

@@ -30,7 +30,7 @@ const (
 	ReasonCreating           = "Creating"
 	ReasonUpdating           = "Updating"
 	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = "NotOwned"
+	ReasonNotOwned           = tags.ReasonNotOwned
 	ReasonInvalidSpec        = "InvalidSpec"
 	ReasonDependencyNotReady = "DependencyNotReady"
 )

@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
 // listPageSize is the page size of mapping lookups.
@@ -93,9 +92,7 @@ func (s *Service) withTags(ctx context.Context, o *Observed) (*Observed, error) 
 
 // notOwned is the Terminal outcome for a mapping that exists without the owner's tags.
 func notOwned(o *Observed, d Desired) error {
-	return outcome.Failf(ReasonNotOwned,
-		"event source mapping %s (function %s, topic %q) exists but is not tagged as owned by %s %s/%s (cluster id %q); it is left untouched",
-		o.UUID, o.FunctionARN, o.Topic, d.Owner.Kind, d.Owner.Namespace, d.Owner.Name, d.Owner.ClusterID)
+	return d.Owner.NotOwned(fmt.Sprintf("event source mapping %s (function %s, topic %q)", o.UUID, o.FunctionARN, o.Topic))
 }
 
 // observedFromOutput converts a Get (or, converted, Create or Update) response (without tags).

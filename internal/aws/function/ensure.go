@@ -57,7 +57,7 @@ func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, e
 		}
 	}
 	if !d.Owner.Owns(o.Tags) {
-		return Result{}, notOwned(o)
+		return Result{}, notOwned(o, d.Owner)
 	}
 	res := Result{Observed: o, Adopted: hint != o.ARN || o.Tags[tags.KeyUID] != d.Owner.UID}
 	if err := s.update(ctx, &res, d); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
@@ -22,7 +23,7 @@ func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observe
 		return nil, err
 	}
 	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o)
+		return nil, notOwned(o, d.Owner)
 	}
 	return o, nil
 }
@@ -70,6 +71,6 @@ func (s *Service) get(ctx context.Context, nameOrARN string, opts ...func(*lambd
 }
 
 // notOwned is the outcome for a function that has our name but not our tags.
-func notOwned(o *Observed) error {
-	return outcome.Failf("NotOwned", "Lambda function %s exists but is not tagged as owned by this object; it is left untouched", o.ARN)
+func notOwned(o *Observed, owner tags.Owner) error {
+	return owner.NotOwned("Lambda function " + o.ARN)
 }

@@ -26,7 +26,7 @@ var kafkaPorts = []int32{9098, 9092}
 const (
 	ReasonCreating           = "Creating"
 	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = "NotOwned"
+	ReasonNotOwned           = tags.ReasonNotOwned
 	ReasonInvalidSpec        = "InvalidSpec"
 	ReasonProvisioningFailed = "ProvisioningFailed"
 )

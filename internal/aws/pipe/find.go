@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/pipes"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
 // describe returns the pipe of that name, or nil when it does not exist.
@@ -49,9 +48,7 @@ func nameOf(arn string) string {
 
 // notOwned is the Terminal outcome for a pipe that exists without the owner's tags.
 func notOwned(p *pipes.DescribePipeOutput, d Desired) error {
-	return outcome.Failf(ReasonNotOwned,
-		"pipe %q (%s) exists but is not tagged as owned by %s %s/%s (cluster id %q); it is left untouched",
-		aws.ToString(p.Name), aws.ToString(p.Arn), d.Owner.Kind, d.Owner.Namespace, d.Owner.Name, d.Owner.ClusterID)
+	return d.Owner.NotOwned(fmt.Sprintf("pipe %q (%s)", aws.ToString(p.Name), aws.ToString(p.Arn)))
 }
 
 // observed converts what DescribePipe reports.

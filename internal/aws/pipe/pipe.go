@@ -26,7 +26,7 @@ const (
 	ReasonCreating           = "Creating"
 	ReasonUpdating           = "Updating"
 	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = "NotOwned"
+	ReasonNotOwned           = tags.ReasonNotOwned
 	ReasonInvalidSpec        = "InvalidSpec"
 	ReasonProvisioningFailed = "ProvisioningFailed"
 )

@@ -49,7 +49,7 @@ func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, e
 		}
 	}
 	if !d.Owner.Owns(o.Tags) {
-		return Result{}, notOwned(o)
+		return Result{}, notOwned(o, d.Owner)
 	}
 	res := Result{Observed: o, Adopted: (hint != o.URL && hint != o.ARN) || o.Tags[tags.KeyUID] != d.Owner.UID}
 	if o.RetentionSeconds != d.retention() {
@@ -87,7 +87,7 @@ func (s *Service) create(ctx context.Context, d Desired) (*Observed, error) {
 		return nil, err
 	}
 	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o)
+		return nil, notOwned(o, d.Owner)
 	}
 	return o, nil
 }

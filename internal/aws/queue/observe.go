@@ -11,6 +11,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
@@ -23,7 +24,7 @@ func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observe
 		return nil, err
 	}
 	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o)
+		return nil, notOwned(o, d.Owner)
 	}
 	return o, nil
 }
@@ -109,6 +110,6 @@ func (s *Service) read(ctx context.Context, url string, withTags bool, opts ...f
 }
 
 // notOwned is the outcome for a queue that has our name but not our tags.
-func notOwned(o *Observed) error {
-	return outcome.Failf("NotOwned", "SQS queue %s exists but is not tagged as owned by this object; it is left untouched", o.ARN)
+func notOwned(o *Observed, owner tags.Owner) error {
+	return owner.NotOwned("SQS queue " + o.ARN)
 }

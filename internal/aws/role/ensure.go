@@ -54,7 +54,7 @@ func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, e
 		}
 	}
 	if !d.Owner.Owns(o.Tags) {
-		return Result{}, notOwned(o)
+		return Result{}, notOwned(o, d.Owner)
 	}
 	if err := s.readPolicies(ctx, o, d.InlinePolicyName); err != nil {
 		return Result{}, err

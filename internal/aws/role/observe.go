@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 )
 
 // Observe returns the role of d with its trust policy, inline policies and tags: the one the hint (a role
@@ -23,7 +23,7 @@ func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observe
 		return nil, err
 	}
 	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o)
+		return nil, notOwned(o, d.Owner)
 	}
 	return o, s.readPolicies(ctx, o, d.InlinePolicyName)
 }
@@ -105,6 +105,6 @@ func nameFromARN(s string) string {
 }
 
 // notOwned is the outcome for a role that has our name but not our tags.
-func notOwned(o *Observed) error {
-	return outcome.Failf("NotOwned", "IAM role %s exists but is not tagged as owned by this object; it is left untouched", o.ARN)
+func notOwned(o *Observed, owner tags.Owner) error {
+	return owner.NotOwned("IAM role " + o.ARN)
 }
