@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 func TestElasticIPAddresses(t *testing.T) {
@@ -45,21 +47,21 @@ func TestElasticIPAddresses(t *testing.T) {
 	}
 
 	_, err = h.ec2.DescribeAddresses(h.ctx, &ec2sdk.DescribeAddressesInput{PublicIps: []string{"203.0.113.250"}})
-	wantCode(t, err, "InvalidAddress.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidAddress.NotFound")
 	_, err = h.ec2.DescribeAddresses(h.ctx, &ec2sdk.DescribeAddressesInput{AllocationIds: []string{"eipalloc-00000000000000000"}})
-	wantCode(t, err, "InvalidAllocationID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidAllocationID.NotFound")
 	_, err = h.ec2.AllocateAddress(h.ctx, &ec2sdk.AllocateAddressInput{Domain: types.DomainTypeStandard})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.AllocateAddress(h.ctx, &ec2sdk.AllocateAddressInput{
 		TagSpecifications: tagSpec(types.ResourceTypeVpc, "a", "b")})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 
 	_, err = h.ec2.ReleaseAddress(h.ctx, &ec2sdk.ReleaseAddressInput{PublicIp: aws.String(ip.String())})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.ReleaseAddress(h.ctx, &ec2sdk.ReleaseAddressInput{AllocationId: out.AllocationId})
 	h.must(err)
 	_, err = h.ec2.ReleaseAddress(h.ctx, &ec2sdk.ReleaseAddressInput{AllocationId: out.AllocationId})
-	wantCode(t, err, "InvalidAllocationID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidAllocationID.NotFound")
 	_, err = h.ec2.ReleaseAddress(h.ctx, &ec2sdk.ReleaseAddressInput{AllocationId: aws.String(second)})
 	h.must(err)
 }
@@ -71,7 +73,7 @@ func TestAddressPoolExhaustion(t *testing.T) {
 		last = h.allocation()
 	}
 	_, err := h.ec2.AllocateAddress(h.ctx, &ec2sdk.AllocateAddressInput{Domain: types.DomainTypeVpc})
-	wantCode(t, err, "AddressLimitExceeded")
+	lawstest.ExpectCode(t, err, "AddressLimitExceeded")
 	_, err = h.ec2.ReleaseAddress(h.ctx, &ec2sdk.ReleaseAddressInput{AllocationId: aws.String(last)})
 	h.must(err)
 	h.allocation()

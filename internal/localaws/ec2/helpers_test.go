@@ -2,14 +2,12 @@ package ec2
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
@@ -39,18 +37,6 @@ func newHarness(t *testing.T, cfg Config) *harness {
 // inRegion returns a client for another region of the same server.
 func (h *harness) inRegion(name string) *ec2sdk.Client {
 	return ec2sdk.New(h.ec2.Options(), func(o *ec2sdk.Options) { o.Region = name })
-}
-
-// wantCode fails unless err is an EC2 API error with the given code.
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("want API error %s, got %v", code, err)
-	}
-	if ae.ErrorCode() != code {
-		t.Fatalf("want error code %s, got %s: %s", code, ae.ErrorCode(), ae.ErrorMessage())
-	}
 }
 
 func (h *harness) must(err error) {

@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 func TestInternetGateways(t *testing.T) {
@@ -31,22 +33,22 @@ func TestInternetGateways(t *testing.T) {
 	}
 
 	_, err = h.ec2.AttachInternetGateway(h.ctx, &ec2sdk.AttachInternetGatewayInput{InternetGatewayId: id, VpcId: vpcB})
-	wantCode(t, err, "Resource.AlreadyAssociated")
+	lawstest.ExpectCode(t, err, "Resource.AlreadyAssociated")
 	second, err := h.ec2.CreateInternetGateway(h.ctx, &ec2sdk.CreateInternetGatewayInput{})
 	h.must(err)
 	_, err = h.ec2.AttachInternetGateway(h.ctx, &ec2sdk.AttachInternetGatewayInput{
 		InternetGatewayId: second.InternetGateway.InternetGatewayId, VpcId: vpcA})
-	wantCode(t, err, "Resource.AlreadyAssociated")
+	lawstest.ExpectCode(t, err, "Resource.AlreadyAssociated")
 	_, err = h.ec2.DeleteInternetGateway(h.ctx, &ec2sdk.DeleteInternetGatewayInput{InternetGatewayId: id})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 	_, err = h.ec2.DetachInternetGateway(h.ctx, &ec2sdk.DetachInternetGatewayInput{InternetGatewayId: id, VpcId: vpcB})
-	wantCode(t, err, "Gateway.NotAttached")
+	lawstest.ExpectCode(t, err, "Gateway.NotAttached")
 	_, err = h.ec2.AttachInternetGateway(h.ctx, &ec2sdk.AttachInternetGatewayInput{
 		InternetGatewayId: aws.String("igw-00000000000000000"), VpcId: vpcB})
-	wantCode(t, err, "InvalidInternetGatewayID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidInternetGatewayID.NotFound")
 	_, err = h.ec2.AttachInternetGateway(h.ctx, &ec2sdk.AttachInternetGatewayInput{
 		InternetGatewayId: second.InternetGateway.InternetGatewayId, VpcId: aws.String("vpc-00000000000000000")})
-	wantCode(t, err, "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcID.NotFound")
 
 	_, err = h.ec2.DetachInternetGateway(h.ctx, &ec2sdk.DetachInternetGatewayInput{InternetGatewayId: id, VpcId: vpcA})
 	h.must(err)
@@ -58,7 +60,7 @@ func TestInternetGateways(t *testing.T) {
 	_, err = h.ec2.DeleteInternetGateway(h.ctx, &ec2sdk.DeleteInternetGatewayInput{InternetGatewayId: id})
 	h.must(err)
 	_, err = h.ec2.DescribeInternetGateways(h.ctx, &ec2sdk.DescribeInternetGatewaysInput{InternetGatewayIds: []string{aws.ToString(id)}})
-	wantCode(t, err, "InvalidInternetGatewayID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidInternetGatewayID.NotFound")
 	_, err = h.ec2.DeleteInternetGateway(h.ctx, &ec2sdk.DeleteInternetGatewayInput{InternetGatewayId: id})
-	wantCode(t, err, "InvalidInternetGatewayID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidInternetGatewayID.NotFound")
 }

@@ -79,9 +79,9 @@ func TestNatGatewayLifecycle(t *testing.T) {
 	}
 
 	_, err = h.ec2.ReleaseAddress(h.ctx, &ec2sdk.ReleaseAddressInput{AllocationId: aws.String(f.allocationID)})
-	wantCode(t, err, "InvalidIPAddress.InUse")
+	lawstest.ExpectCode(t, err, "InvalidIPAddress.InUse")
 	_, err = h.ec2.DeleteSubnet(h.ctx, &ec2sdk.DeleteSubnetInput{SubnetId: aws.String(f.subnetID)})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 
 	del, err := h.ec2.DeleteNatGateway(h.ctx, &ec2sdk.DeleteNatGatewayInput{NatGatewayId: aws.String(id)})
 	h.must(err)
@@ -111,19 +111,15 @@ func TestNatGatewayLifecycle(t *testing.T) {
 	_, err = h.ec2.DeleteSubnet(h.ctx, &ec2sdk.DeleteSubnetInput{SubnetId: aws.String(f.subnetID)})
 	h.must(err)
 	_, err = h.ec2.DeleteNatGateway(h.ctx, &ec2sdk.DeleteNatGatewayInput{NatGatewayId: aws.String("nat-00000000000000000")})
-	wantCode(t, err, "InvalidNatGatewayID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidNatGatewayID.NotFound")
 	_, err = h.ec2.DescribeNatGateways(h.ctx, &ec2sdk.DescribeNatGatewaysInput{NatGatewayIds: []string{"nat-00000000000000000"}})
-	wantCode(t, err, "InvalidNatGatewayID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidNatGatewayID.NotFound")
 }
 
 // slowTimings keep NAT gateways in their transitional states for the whole test.
 func slowTimings(t *testing.T) *lifecycle.Timings {
 	tm := lawstest.Timings(t)
-	for _, k := range []lifecycle.Kind{lifecycle.NatGatewayCreate, lifecycle.NatGatewayDelete} {
-		if err := tm.SetOverride(k, time.Hour); err != nil {
-			t.Fatal(err)
-		}
-	}
+	lawstest.Hold(t, tm, lifecycle.NatGatewayCreate, lifecycle.NatGatewayDelete)
 	return tm
 }
 
@@ -136,7 +132,7 @@ func TestNatGatewayTransitionalStates(t *testing.T) {
 		t.Fatalf("want pending/associating, got %+v", n)
 	}
 	_, err := h.ec2.ReleaseAddress(h.ctx, &ec2sdk.ReleaseAddressInput{AllocationId: aws.String(f.allocationID)})
-	wantCode(t, err, "InvalidIPAddress.InUse")
+	lawstest.ExpectCode(t, err, "InvalidIPAddress.InUse")
 	_, err = h.ec2.DeleteNatGateway(h.ctx, &ec2sdk.DeleteNatGatewayInput{NatGatewayId: aws.String(id)})
 	h.must(err)
 	if n := h.natGateway(id); n.State != types.NatGatewayStateDeleting {
@@ -144,7 +140,7 @@ func TestNatGatewayTransitionalStates(t *testing.T) {
 	}
 	// A deleting gateway still holds its subnet.
 	_, err = h.ec2.DeleteSubnet(h.ctx, &ec2sdk.DeleteSubnetInput{SubnetId: aws.String(f.subnetID)})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 }
 
 func TestNatGatewayRetention(t *testing.T) {
@@ -158,7 +154,7 @@ func TestNatGatewayRetention(t *testing.T) {
 	for {
 		_, err := h.ec2.DescribeNatGateways(h.ctx, &ec2sdk.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
 		if err != nil {
-			wantCode(t, err, "InvalidNatGatewayID.NotFound")
+			lawstest.ExpectCode(t, err, "InvalidNatGatewayID.NotFound")
 			return
 		}
 		if time.Now().After(deadline) {
@@ -219,7 +215,7 @@ func TestCreateNatGatewayValidationAndIdempotency(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := h.ec2.CreateNatGateway(h.ctx, &tc.in)
-			wantCode(t, err, tc.code)
+			lawstest.ExpectCode(t, err, tc.code)
 		})
 	}
 }

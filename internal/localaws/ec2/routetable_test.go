@@ -6,6 +6,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 func TestRouteTables(t *testing.T) {
@@ -31,21 +33,21 @@ func TestRouteTables(t *testing.T) {
 		return err
 	}
 	// The internet gateway must be attached to the table's VPC first.
-	wantCode(t, route("0.0.0.0/0", igwID, nil), "InvalidParameterValue")
+	lawstest.ExpectCode(t, route("0.0.0.0/0", igwID, nil), "InvalidParameterValue")
 	_, err = h.ec2.AttachInternetGateway(h.ctx, &ec2sdk.AttachInternetGatewayInput{InternetGatewayId: igwID, VpcId: vpcID})
 	h.must(err)
 	h.must(route("0.0.0.0/0", igwID, nil))
-	wantCode(t, route("0.0.0.0/0", igwID, nil), "RouteAlreadyExists")
-	wantCode(t, route("192.168.0.0/16", aws.String("igw-00000000000000000"), nil), "InvalidGatewayID.NotFound")
-	wantCode(t, route("192.168.0.0/16", nil, aws.String("nat-00000000000000000")), "InvalidNatGatewayID.NotFound")
-	wantCode(t, route("192.168.0.0/16", nil, nil), "MissingParameter")
-	wantCode(t, route("192.168.0.0/33", igwID, nil), "InvalidParameterValue")
+	lawstest.ExpectCode(t, route("0.0.0.0/0", igwID, nil), "RouteAlreadyExists")
+	lawstest.ExpectCode(t, route("192.168.0.0/16", aws.String("igw-00000000000000000"), nil), "InvalidGatewayID.NotFound")
+	lawstest.ExpectCode(t, route("192.168.0.0/16", nil, aws.String("nat-00000000000000000")), "InvalidNatGatewayID.NotFound")
+	lawstest.ExpectCode(t, route("192.168.0.0/16", nil, nil), "MissingParameter")
+	lawstest.ExpectCode(t, route("192.168.0.0/33", igwID, nil), "InvalidParameterValue")
 
 	nat := aws.ToString(h.createNat(f, "").NatGatewayId)
 	h.must(route("172.16.0.0/12", nil, aws.String(nat)))
 	_, err = h.ec2.CreateRoute(h.ctx, &ec2sdk.CreateRouteInput{RouteTableId: aws.String("rtb-00000000000000000"),
 		DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: igwID})
-	wantCode(t, err, "InvalidRouteTableID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidRouteTableID.NotFound")
 
 	sub := f.subnetID
 	assoc, err := h.ec2.AssociateRouteTable(h.ctx, &ec2sdk.AssociateRouteTableInput{RouteTableId: rtID, SubnetId: aws.String(sub)})
@@ -54,11 +56,11 @@ func TestRouteTables(t *testing.T) {
 		t.Fatalf("unexpected association %+v", assoc)
 	}
 	_, err = h.ec2.AssociateRouteTable(h.ctx, &ec2sdk.AssociateRouteTableInput{RouteTableId: rtID, SubnetId: aws.String(sub)})
-	wantCode(t, err, "Resource.AlreadyAssociated")
+	lawstest.ExpectCode(t, err, "Resource.AlreadyAssociated")
 	other := h.vpc("10.9.0.0/16")
 	otherSub := h.subnet(aws.ToString(other.VpcId), "10.9.0.0/24", "us-east-1b")
 	_, err = h.ec2.AssociateRouteTable(h.ctx, &ec2sdk.AssociateRouteTableInput{RouteTableId: rtID, SubnetId: otherSub.SubnetId})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 
 	for name, fs := range map[string][]types.Filter{
 		"subnet": {flt("association.subnet-id", sub)},
@@ -87,16 +89,16 @@ func TestRouteTables(t *testing.T) {
 	}
 
 	_, err = h.ec2.DeleteRouteTable(h.ctx, &ec2sdk.DeleteRouteTableInput{RouteTableId: rtID})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 	main := h.mainRouteTable(f.vpcID)
 	_, err = h.ec2.DeleteRouteTable(h.ctx, &ec2sdk.DeleteRouteTableInput{RouteTableId: main.RouteTableId})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 	_, err = h.ec2.DisassociateRouteTable(h.ctx, &ec2sdk.DisassociateRouteTableInput{AssociationId: main.Associations[0].RouteTableAssociationId})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.DisassociateRouteTable(h.ctx, &ec2sdk.DisassociateRouteTableInput{AssociationId: assoc.AssociationId})
 	h.must(err)
 	_, err = h.ec2.DisassociateRouteTable(h.ctx, &ec2sdk.DisassociateRouteTableInput{AssociationId: assoc.AssociationId})
-	wantCode(t, err, "InvalidAssociationID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidAssociationID.NotFound")
 
 	// Routes whose targets go away turn into blackholes.
 	_, err = h.ec2.DetachInternetGateway(h.ctx, &ec2sdk.DetachInternetGatewayInput{InternetGatewayId: igwID, VpcId: vpcID})
@@ -114,16 +116,16 @@ func TestRouteTables(t *testing.T) {
 		return err
 	}
 	h.must(deleteRoute("0.0.0.0/0"))
-	wantCode(t, deleteRoute("0.0.0.0/0"), "InvalidRoute.NotFound")
-	wantCode(t, deleteRoute("10.0.0.0/16"), "InvalidParameterValue")
+	lawstest.ExpectCode(t, deleteRoute("0.0.0.0/0"), "InvalidRoute.NotFound")
+	lawstest.ExpectCode(t, deleteRoute("10.0.0.0/16"), "InvalidParameterValue")
 	_, err = h.ec2.DeleteRouteTable(h.ctx, &ec2sdk.DeleteRouteTableInput{RouteTableId: rtID})
 	h.must(err)
 	_, err = h.ec2.DescribeRouteTables(h.ctx, &ec2sdk.DescribeRouteTablesInput{RouteTableIds: []string{aws.ToString(rtID)}})
-	wantCode(t, err, "InvalidRouteTableID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidRouteTableID.NotFound")
 	_, err = h.ec2.DeleteRouteTable(h.ctx, &ec2sdk.DeleteRouteTableInput{RouteTableId: rtID})
-	wantCode(t, err, "InvalidRouteTableID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidRouteTableID.NotFound")
 	_, err = h.ec2.CreateRouteTable(h.ctx, &ec2sdk.CreateRouteTableInput{VpcId: aws.String("vpc-00000000000000000")})
-	wantCode(t, err, "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcID.NotFound")
 }
 
 func TestDeletingSubnetDropsItsAssociation(t *testing.T) {

@@ -69,7 +69,7 @@ func TestSecurityGroups(t *testing.T) {
 	h.must(err)
 	_, err = h.ec2.AuthorizeSecurityGroupIngress(h.ctx, &ec2sdk.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(id),
 		IpPermissions: []types.IpPermission{tcp(9098, []string{"10.0.0.0/16"})}})
-	wantCode(t, err, "InvalidPermission.Duplicate")
+	lawstest.ExpectCode(t, err, "InvalidPermission.Duplicate")
 
 	g = h.describeGroup(id)
 	if len(g.IpPermissions) != 1 || len(g.IpPermissions[0].IpRanges) != 1 || len(g.IpPermissions[0].UserIdGroupPairs) != 1 ||
@@ -109,7 +109,7 @@ func TestSecurityGroups(t *testing.T) {
 	}
 	_, err = h.ec2.DescribeSecurityGroupRules(h.ctx, &ec2sdk.DescribeSecurityGroupRulesInput{
 		SecurityGroupRuleIds: []string{"sgr-00000000000000000"}})
-	wantCode(t, err, "InvalidSecurityGroupRuleId.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidSecurityGroupRuleId.NotFound")
 
 	revoked, err := h.ec2.RevokeSecurityGroupIngress(h.ctx, &ec2sdk.RevokeSecurityGroupIngressInput{GroupId: aws.String(id),
 		IpPermissions: []types.IpPermission{tcp(9098, []string{"10.0.0.0/16", "10.1.0.0/16"})}})
@@ -120,7 +120,7 @@ func TestSecurityGroups(t *testing.T) {
 	}
 	_, err = h.ec2.RevokeSecurityGroupIngress(h.ctx, &ec2sdk.RevokeSecurityGroupIngressInput{GroupId: aws.String(id),
 		IpPermissions: []types.IpPermission{tcp(9098, []string{"10.0.0.0/16"})}})
-	wantCode(t, err, "InvalidPermission.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidPermission.NotFound")
 	_, err = h.ec2.RevokeSecurityGroupIngress(h.ctx, &ec2sdk.RevokeSecurityGroupIngressInput{GroupId: aws.String(id),
 		SecurityGroupRuleIds: []string{aws.ToString(selfRule.SecurityGroupRuleId)}})
 	h.must(err)
@@ -137,9 +137,9 @@ func TestSecurityGroups(t *testing.T) {
 		t.Fatal("deleted group still exists")
 	}
 	_, err = h.ec2.DescribeSecurityGroups(h.ctx, &ec2sdk.DescribeSecurityGroupsInput{GroupIds: []string{id}})
-	wantCode(t, err, "InvalidGroup.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidGroup.NotFound")
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: aws.String(id)})
-	wantCode(t, err, "InvalidGroup.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidGroup.NotFound")
 }
 
 func TestSecurityGroupErrors(t *testing.T) {
@@ -158,34 +158,34 @@ func TestSecurityGroupErrors(t *testing.T) {
 		_, err := h.ec2.CreateSecurityGroup(h.ctx, in)
 		return err
 	}
-	wantCode(t, create(vpcID, "app"), "InvalidGroup.Duplicate")
-	wantCode(t, create(vpcID, "default"), "InvalidGroup.Reserved")
-	wantCode(t, create(vpcID, "sg-looks-like-an-id"), "InvalidParameterValue")
-	wantCode(t, create("", "novpc"), "VPCIdNotSpecified")
-	wantCode(t, create("vpc-00000000000000000", "x"), "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, create(vpcID, "app"), "InvalidGroup.Duplicate")
+	lawstest.ExpectCode(t, create(vpcID, "default"), "InvalidGroup.Reserved")
+	lawstest.ExpectCode(t, create(vpcID, "sg-looks-like-an-id"), "InvalidParameterValue")
+	lawstest.ExpectCode(t, create("", "novpc"), "VPCIdNotSpecified")
+	lawstest.ExpectCode(t, create("vpc-00000000000000000", "x"), "InvalidVpcID.NotFound")
 
 	authorize := func(p types.IpPermission) error {
 		_, err := h.ec2.AuthorizeSecurityGroupIngress(h.ctx, &ec2sdk.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(db),
 			IpPermissions: []types.IpPermission{p}})
 		return err
 	}
-	wantCode(t, authorize(types.IpPermission{IpProtocol: aws.String("tcp"), IpRanges: []types.IpRange{{CidrIp: aws.String("10.0.0.0/8")}}}),
+	lawstest.ExpectCode(t, authorize(types.IpPermission{IpProtocol: aws.String("tcp"), IpRanges: []types.IpRange{{CidrIp: aws.String("10.0.0.0/8")}}}),
 		"InvalidParameterValue")
-	wantCode(t, authorize(types.IpPermission{IpProtocol: aws.String("bogus"), IpRanges: []types.IpRange{{CidrIp: aws.String("10.0.0.0/8")}}}),
+	lawstest.ExpectCode(t, authorize(types.IpPermission{IpProtocol: aws.String("bogus"), IpRanges: []types.IpRange{{CidrIp: aws.String("10.0.0.0/8")}}}),
 		"InvalidParameterValue")
-	wantCode(t, authorize(tcp(5432, []string{"10.0.0.0/33"})), "InvalidParameterValue")
-	wantCode(t, authorize(tcp(5432, nil)), "MissingParameter")
-	wantCode(t, authorize(tcp(5432, nil, "sg-00000000000000000")), "InvalidGroup.NotFound")
-	wantCode(t, authorize(tcp(5432, nil, foreign)), "InvalidParameterValue")
+	lawstest.ExpectCode(t, authorize(tcp(5432, []string{"10.0.0.0/33"})), "InvalidParameterValue")
+	lawstest.ExpectCode(t, authorize(tcp(5432, nil)), "MissingParameter")
+	lawstest.ExpectCode(t, authorize(tcp(5432, nil, "sg-00000000000000000")), "InvalidGroup.NotFound")
+	lawstest.ExpectCode(t, authorize(tcp(5432, nil, foreign)), "InvalidParameterValue")
 	h.must(authorize(types.IpPermission{IpProtocol: aws.String("-1"), UserIdGroupPairs: []types.UserIdGroupPair{{GroupId: aws.String(app)}}}))
 	h.must(authorize(types.IpPermission{IpProtocol: aws.String("icmp"), FromPort: aws.Int32(-1), ToPort: aws.Int32(-1),
 		IpRanges: []types.IpRange{{CidrIp: aws.String("10.0.0.0/16")}}}))
 	_, err := h.ec2.AuthorizeSecurityGroupIngress(h.ctx, &ec2sdk.AuthorizeSecurityGroupIngressInput{
 		GroupId: aws.String("sg-00000000000000000"), IpPermissions: []types.IpPermission{tcp(1, []string{"10.0.0.0/8"})}})
-	wantCode(t, err, "InvalidGroup.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidGroup.NotFound")
 	_, err = h.ec2.AuthorizeSecurityGroupIngress(h.ctx, &ec2sdk.AuthorizeSecurityGroupIngressInput{
 		GroupName: aws.String("db"), IpPermissions: []types.IpPermission{tcp(1, []string{"10.0.0.0/8"})}})
-	wantCode(t, err, "InvalidGroup.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidGroup.NotFound")
 
 	// The legacy single-permission form.
 	_, err = h.ec2.AuthorizeSecurityGroupIngress(h.ctx, &ec2sdk.AuthorizeSecurityGroupIngressInput{GroupId: aws.String(db),
@@ -196,7 +196,7 @@ func TestSecurityGroupErrors(t *testing.T) {
 	}
 
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: aws.String(app)})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 	defaults, err := h.ec2.DescribeSecurityGroups(h.ctx, &ec2sdk.DescribeSecurityGroupsInput{
 		Filters: []types.Filter{flt("vpc-id", vpcID), flt("group-name", "default")}})
 	h.must(err)
@@ -205,9 +205,9 @@ func TestSecurityGroupErrors(t *testing.T) {
 		t.Fatalf("default group must allow its own members: %+v", def.IpPermissions)
 	}
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: def.GroupId})
-	wantCode(t, err, "CannotDelete")
+	lawstest.ExpectCode(t, err, "CannotDelete")
 	_, err = h.ec2.DescribeSecurityGroups(h.ctx, &ec2sdk.DescribeSecurityGroupsInput{GroupNames: []string{"app"}})
-	wantCode(t, err, "InvalidGroup.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidGroup.NotFound")
 
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: aws.String(db)})
 	h.must(err)
@@ -227,9 +227,9 @@ func TestSecurityGroupRuleLimit(t *testing.T) {
 			IpPermissions: p})
 		return err
 	}
-	wantCode(t, authorize(perms), "RulesPerSecurityGroupLimitExceeded")
+	lawstest.ExpectCode(t, authorize(perms), "RulesPerSecurityGroupLimitExceeded")
 	h.must(authorize(perms[:maxRulesPerDirection]))
-	wantCode(t, authorize(perms[maxRulesPerDirection:]), "RulesPerSecurityGroupLimitExceeded")
+	lawstest.ExpectCode(t, authorize(perms[maxRulesPerDirection:]), "RulesPerSecurityGroupLimitExceeded")
 	if g := h.describeGroup(id); len(g.IpPermissions) != maxRulesPerDirection {
 		t.Fatalf("want %d inbound permissions, got %d", maxRulesPerDirection, len(g.IpPermissions))
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 func TestPagination(t *testing.T) {
@@ -46,13 +48,13 @@ func TestPagination(t *testing.T) {
 	}
 
 	_, err = h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{MaxResults: aws.Int32(3)})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.DescribeRouteTables(h.ctx, &ec2sdk.DescribeRouteTablesInput{MaxResults: aws.Int32(101)})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{MaxResults: aws.Int32(5), VpcIds: []string{anyID}})
-	wantCode(t, err, "InvalidParameterCombination")
+	lawstest.ExpectCode(t, err, "InvalidParameterCombination")
 	_, err = h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{NextToken: aws.String("garbage")})
-	wantCode(t, err, "InvalidPaginationToken")
+	lawstest.ExpectCode(t, err, "InvalidPaginationToken")
 
 	// Every paginated Describe* accepts MaxResults.
 	_, err = h.ec2.DescribeSubnets(h.ctx, &ec2sdk.DescribeSubnetsInput{MaxResults: aws.Int32(5)})
@@ -82,9 +84,9 @@ func TestFilters(t *testing.T) {
 	h := newHarness(t, Config{})
 	h.vpc("10.0.0.0/16")
 	_, err := h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{Filters: []types.Filter{flt("no-such-filter", "x")}})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{Filters: []types.Filter{{Name: aws.String("vpc-id")}}})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	for pattern, want := range map[string]int{"10.0.*": 1, "10.?.0.0/16": 1, "*": 1, "10.1.*": 0, "10.0.0.0/1?": 1} {
 		out, err := h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{Filters: []types.Filter{flt("cidr", pattern)}})
 		h.must(err)
@@ -111,7 +113,7 @@ func TestGlob(t *testing.T) {
 func TestDryRun(t *testing.T) {
 	h := newHarness(t, Config{})
 	_, err := h.ec2.CreateVpc(h.ctx, &ec2sdk.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"), DryRun: aws.Bool(true)})
-	wantCode(t, err, "DryRunOperation")
+	lawstest.ExpectCode(t, err, "DryRunOperation")
 	out, err := h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{})
 	h.must(err)
 	if len(out.Vpcs) != 0 {
@@ -141,7 +143,7 @@ func TestRegionsAreSeparate(t *testing.T) {
 		t.Fatal("SubnetExists ignores the region")
 	}
 	_, err = h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{VpcIds: []string{aws.ToString(out.Vpc.VpcId)}})
-	wantCode(t, err, "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcID.NotFound")
 }
 
 func TestSnapshotAndReset(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 // TestNetworkStack builds the network an MSK Serverless cluster gets (VPC with DNS, a public subnet with
@@ -88,7 +90,7 @@ func TestNetworkStack(t *testing.T) {
 		t.Fatalf("want 10 owned resources, got %d: %+v", len(owned.Tags), owned.Tags)
 	}
 	_, err = h.ec2.DeleteVpc(h.ctx, &ec2sdk.DeleteVpcInput{VpcId: vpcID})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 
 	// Reverse order.
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: sg.GroupId})

@@ -63,14 +63,14 @@ func TestSubnetCreateDescribeModifyDelete(t *testing.T) {
 		t.Fatal("deleted subnet still exists")
 	}
 	_, err = h.ec2.DescribeSubnets(h.ctx, &ec2sdk.DescribeSubnetsInput{SubnetIds: []string{aws.ToString(s.SubnetId)}})
-	wantCode(t, err, "InvalidSubnetID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidSubnetID.NotFound")
 	_, err = h.ec2.DeleteSubnet(h.ctx, &ec2sdk.DeleteSubnetInput{SubnetId: s.SubnetId})
-	wantCode(t, err, "InvalidSubnetID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidSubnetID.NotFound")
 	_, err = h.ec2.ModifySubnetAttribute(h.ctx, &ec2sdk.ModifySubnetAttributeInput{SubnetId: s.SubnetId,
 		MapPublicIpOnLaunch: &types.AttributeBooleanValue{Value: aws.Bool(true)}})
-	wantCode(t, err, "InvalidSubnetID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidSubnetID.NotFound")
 	_, err = h.ec2.ModifySubnetAttribute(h.ctx, &ec2sdk.ModifySubnetAttributeInput{SubnetId: byID.Subnet.SubnetId})
-	wantCode(t, err, "MissingParameter")
+	lawstest.ExpectCode(t, err, "MissingParameter")
 }
 
 func TestCreateSubnetValidation(t *testing.T) {
@@ -95,7 +95,7 @@ func TestCreateSubnetValidation(t *testing.T) {
 				in.AvailabilityZone = aws.String(tc.zone)
 			}
 			_, err := h.ec2.CreateSubnet(h.ctx, in)
-			wantCode(t, err, tc.code)
+			lawstest.ExpectCode(t, err, tc.code)
 		})
 	}
 }
@@ -144,10 +144,10 @@ func TestDescribeAvailabilityZones(t *testing.T) {
 		t.Fatalf("ZoneNames selection: %+v", named.AvailabilityZones)
 	}
 	_, err = h.ec2.DescribeAvailabilityZones(h.ctx, &ec2sdk.DescribeAvailabilityZonesInput{ZoneNames: []string{"us-east-1z"}})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.DescribeAvailabilityZones(h.ctx, &ec2sdk.DescribeAvailabilityZonesInput{ZoneIds: []string{"use1-az9"}})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.ec2.DescribeAvailabilityZones(h.ctx, &ec2sdk.DescribeAvailabilityZonesInput{
 		Filters: []types.Filter{flt("bogus", "x")}})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 }

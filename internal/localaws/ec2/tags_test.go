@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 func tags(kv ...string) []types.Tag {
@@ -77,16 +79,16 @@ func TestTags(t *testing.T) {
 		_, err := h.ec2.CreateTags(h.ctx, &ec2sdk.CreateTagsInput{Resources: []string{id}, Tags: tt})
 		return err
 	}
-	wantCode(t, createTags("vpc-00000000000000000", tags("a", "b")), "InvalidVpcID.NotFound")
-	wantCode(t, createTags("subnet-00000000000000000", tags("a", "b")), "InvalidSubnetID.NotFound")
-	wantCode(t, createTags("nat-00000000000000000", tags("a", "b")), "InvalidNatGatewayID.NotFound")
-	wantCode(t, createTags("bogus", tags("a", "b")), "InvalidID")
-	wantCode(t, createTags(f.vpcID, tags("aws:reserved", "b")), "InvalidParameterValue")
+	lawstest.ExpectCode(t, createTags("vpc-00000000000000000", tags("a", "b")), "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, createTags("subnet-00000000000000000", tags("a", "b")), "InvalidSubnetID.NotFound")
+	lawstest.ExpectCode(t, createTags("nat-00000000000000000", tags("a", "b")), "InvalidNatGatewayID.NotFound")
+	lawstest.ExpectCode(t, createTags("bogus", tags("a", "b")), "InvalidID")
+	lawstest.ExpectCode(t, createTags(f.vpcID, tags("aws:reserved", "b")), "InvalidParameterValue")
 	var many []string
 	for i := range maxTags + 1 {
 		many = append(many, fmt.Sprintf("k%d", i), "v")
 	}
-	wantCode(t, createTags(f.vpcID, tags(many...)), "TagLimitExceeded")
+	lawstest.ExpectCode(t, createTags(f.vpcID, tags(many...)), "TagLimitExceeded")
 	_, err = h.ec2.DescribeTags(h.ctx, &ec2sdk.DescribeTagsInput{Filters: []types.Filter{flt("tag:x", "y")}})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 }

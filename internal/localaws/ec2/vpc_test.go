@@ -67,11 +67,11 @@ func TestVpcCreateDescribeDelete(t *testing.T) {
 	_, err = h.ec2.DeleteVpc(h.ctx, &ec2sdk.DeleteVpcInput{VpcId: v.VpcId})
 	h.must(err)
 	_, err = h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{VpcIds: []string{aws.ToString(v.VpcId)}})
-	wantCode(t, err, "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcID.NotFound")
 	_, err = h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{VpcIds: []string{aws.ToString(other.VpcId), "vpc-0123456789abcdef0"}})
-	wantCode(t, err, "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcID.NotFound")
 	_, err = h.ec2.DeleteVpc(h.ctx, &ec2sdk.DeleteVpcInput{VpcId: v.VpcId})
-	wantCode(t, err, "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcID.NotFound")
 	rts, err := h.ec2.DescribeRouteTables(h.ctx, &ec2sdk.DescribeRouteTablesInput{
 		Filters: []types.Filter{flt("vpc-id", aws.ToString(v.VpcId))}})
 	h.must(err)
@@ -101,7 +101,7 @@ func TestCreateVpcValidation(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := h.ec2.CreateVpc(h.ctx, &tc.in)
-			wantCode(t, err, tc.code)
+			lawstest.ExpectCode(t, err, tc.code)
 		})
 	}
 	out, err := h.ec2.DescribeVpcs(h.ctx, &ec2sdk.DescribeVpcsInput{})
@@ -146,14 +146,14 @@ func TestVpcAttributes(t *testing.T) {
 	_, err = h.ec2.ModifyVpcAttribute(h.ctx, &ec2sdk.ModifyVpcAttributeInput{VpcId: id,
 		EnableDnsSupport:   &types.AttributeBooleanValue{Value: aws.Bool(true)},
 		EnableDnsHostnames: &types.AttributeBooleanValue{Value: aws.Bool(true)}})
-	wantCode(t, err, "InvalidParameterCombination")
+	lawstest.ExpectCode(t, err, "InvalidParameterCombination")
 	_, err = h.ec2.ModifyVpcAttribute(h.ctx, &ec2sdk.ModifyVpcAttributeInput{VpcId: id})
-	wantCode(t, err, "MissingParameter")
+	lawstest.ExpectCode(t, err, "MissingParameter")
 	_, err = h.ec2.ModifyVpcAttribute(h.ctx, &ec2sdk.ModifyVpcAttributeInput{VpcId: aws.String("vpc-00000000000000000"),
 		EnableDnsSupport: &types.AttributeBooleanValue{Value: aws.Bool(true)}})
-	wantCode(t, err, "InvalidVpcID.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcID.NotFound")
 	_, err = h.ec2.DescribeVpcAttribute(h.ctx, &ec2sdk.DescribeVpcAttributeInput{VpcId: id, Attribute: "bogus"})
-	wantCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 }
 
 func TestDeleteVpcDependencies(t *testing.T) {
@@ -165,7 +165,7 @@ func TestDeleteVpcDependencies(t *testing.T) {
 	}
 
 	sub := h.subnet(aws.ToString(vpcID), "10.0.1.0/24", "us-east-1a")
-	wantCode(t, deleteVpc(), "DependencyViolation")
+	lawstest.ExpectCode(t, deleteVpc(), "DependencyViolation")
 	_, err := h.ec2.DeleteSubnet(h.ctx, &ec2sdk.DeleteSubnetInput{SubnetId: sub.SubnetId})
 	h.must(err)
 
@@ -174,18 +174,18 @@ func TestDeleteVpcDependencies(t *testing.T) {
 	igwID := igw.InternetGateway.InternetGatewayId
 	_, err = h.ec2.AttachInternetGateway(h.ctx, &ec2sdk.AttachInternetGatewayInput{InternetGatewayId: igwID, VpcId: vpcID})
 	h.must(err)
-	wantCode(t, deleteVpc(), "DependencyViolation")
+	lawstest.ExpectCode(t, deleteVpc(), "DependencyViolation")
 	_, err = h.ec2.DetachInternetGateway(h.ctx, &ec2sdk.DetachInternetGatewayInput{InternetGatewayId: igwID, VpcId: vpcID})
 	h.must(err)
 
 	sg := h.group(aws.ToString(vpcID), "app")
-	wantCode(t, deleteVpc(), "DependencyViolation")
+	lawstest.ExpectCode(t, deleteVpc(), "DependencyViolation")
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: aws.String(sg)})
 	h.must(err)
 
 	rt, err := h.ec2.CreateRouteTable(h.ctx, &ec2sdk.CreateRouteTableInput{VpcId: vpcID})
 	h.must(err)
-	wantCode(t, deleteVpc(), "DependencyViolation")
+	lawstest.ExpectCode(t, deleteVpc(), "DependencyViolation")
 	_, err = h.ec2.DeleteRouteTable(h.ctx, &ec2sdk.DeleteRouteTableInput{RouteTableId: rt.RouteTable.RouteTableId})
 	h.must(err)
 

@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	s3sdk "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
@@ -57,14 +56,6 @@ func (h *harness) mustPut(t *testing.T, bucketName, key, body string) {
 	}
 }
 
-func wantAPIError(t *testing.T, err error, code string) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != code {
-		t.Fatalf("want API error %s, got %v", code, err)
-	}
-}
-
 func TestCreateBucketRules(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -84,9 +75,9 @@ func TestCreateBucketRules(t *testing.T) {
 		t.Fatalf("repeat CreateBucket in eu-west-1: want BucketAlreadyOwnedByYou, got %v", err)
 	}
 	_, err = eu.CreateBucket(ctx, &s3sdk.CreateBucketInput{Bucket: aws.String("no-constraint")})
-	wantAPIError(t, err, "IllegalLocationConstraintException")
+	lawstest.ExpectCode(t, err, "IllegalLocationConstraintException")
 	_, err = h.client.CreateBucket(ctx, &s3sdk.CreateBucketInput{Bucket: aws.String("Bad_Name")})
-	wantAPIError(t, err, "InvalidBucketName")
+	lawstest.ExpectCode(t, err, "InvalidBucketName")
 
 	loc, err := eu.GetBucketLocation(ctx, &s3sdk.GetBucketLocationInput{Bucket: aws.String("eu-bucket")})
 	if err != nil || loc.LocationConstraint != types.BucketLocationConstraintEuWest1 {
@@ -146,7 +137,7 @@ func TestObjectRoundTrip(t *testing.T) {
 	}
 	_, err = h.client.GetObject(ctx, &s3sdk.GetObjectInput{Bucket: aws.String("bucket-1"), Key: aws.String("dir/code.zip"),
 		VersionId: aws.String("3HL4kqtJlcpXroDTDmjVBH40Nrjfkd")})
-	wantAPIError(t, err, "InvalidArgument")
+	lawstest.ExpectCode(t, err, "InvalidArgument")
 
 	ranged, err := h.client.GetObject(ctx, &s3sdk.GetObjectInput{Bucket: aws.String("bucket-1"), Key: aws.String("dir/code.zip"),
 		Range: aws.String("bytes=6-11")})
@@ -160,7 +151,7 @@ func TestObjectRoundTrip(t *testing.T) {
 	}
 	_, err = h.client.GetObject(ctx, &s3sdk.GetObjectInput{Bucket: aws.String("bucket-1"), Key: aws.String("dir/code.zip"),
 		Range: aws.String("bytes=500-")})
-	wantAPIError(t, err, "InvalidRange")
+	lawstest.ExpectCode(t, err, "InvalidRange")
 
 	if _, err := h.client.DeleteObject(ctx, &s3sdk.DeleteObjectInput{Bucket: aws.String("bucket-1"), Key: aws.String("dir/code.zip")}); err != nil {
 		t.Fatalf("DeleteObject: %v", err)
@@ -185,18 +176,18 @@ func TestMissingBucket(t *testing.T) {
 	ctx := context.Background()
 	// GetObject and PutObject do not model NoSuchBucket, so the SDK returns it as a generic API error.
 	_, err := h.client.GetObject(ctx, &s3sdk.GetObjectInput{Bucket: aws.String("nope"), Key: aws.String("k")})
-	wantAPIError(t, err, "NoSuchBucket")
+	lawstest.ExpectCode(t, err, "NoSuchBucket")
 	_, err = h.client.PutObject(ctx, &s3sdk.PutObjectInput{Bucket: aws.String("nope"), Key: aws.String("k"), Body: strings.NewReader("x")})
-	wantAPIError(t, err, "NoSuchBucket")
+	lawstest.ExpectCode(t, err, "NoSuchBucket")
 	var nsb *types.NoSuchBucket
 	_, err = h.client.ListObjectsV2(ctx, &s3sdk.ListObjectsV2Input{Bucket: aws.String("nope")})
 	if !errors.As(err, &nsb) {
 		t.Fatalf("ListObjectsV2: want NoSuchBucket, got %v", err)
 	}
 	_, err = h.client.DeleteBucket(ctx, &s3sdk.DeleteBucketInput{Bucket: aws.String("nope")})
-	wantAPIError(t, err, "NoSuchBucket")
+	lawstest.ExpectCode(t, err, "NoSuchBucket")
 	_, err = h.client.DeleteObject(ctx, &s3sdk.DeleteObjectInput{Bucket: aws.String("nope"), Key: aws.String("k")})
-	wantAPIError(t, err, "NoSuchBucket")
+	lawstest.ExpectCode(t, err, "NoSuchBucket")
 }
 
 func TestDeleteBucket(t *testing.T) {
@@ -205,7 +196,7 @@ func TestDeleteBucket(t *testing.T) {
 	h.mustBucket(t, "full")
 	h.mustPut(t, "full", "a", "1")
 	_, err := h.client.DeleteBucket(ctx, &s3sdk.DeleteBucketInput{Bucket: aws.String("full")})
-	wantAPIError(t, err, "BucketNotEmpty")
+	lawstest.ExpectCode(t, err, "BucketNotEmpty")
 	var re interface{ HTTPStatusCode() int }
 	if !errors.As(err, &re) || re.HTTPStatusCode() != http.StatusConflict {
 		t.Fatalf("BucketNotEmpty status: %v", err)
@@ -296,7 +287,7 @@ func TestListObjectsV2(t *testing.T) {
 		t.Fatalf("prefix+start-after listing = %+v, %v", pre, err)
 	}
 	_, err = h.client.ListObjectsV2(ctx, &s3sdk.ListObjectsV2Input{Bucket: aws.String("lst"), ContinuationToken: aws.String("!!")})
-	wantAPIError(t, err, "InvalidArgument")
+	lawstest.ExpectCode(t, err, "InvalidArgument")
 
 	v1, err := h.client.ListObjects(ctx, &s3sdk.ListObjectsInput{Bucket: aws.String("lst"), MaxKeys: aws.Int32(5), Marker: aws.String("a/1")})
 	if err != nil || len(v1.Contents) != 5 || aws.ToBool(v1.IsTruncated) {
@@ -391,7 +382,7 @@ func TestUnsupportedRequests(t *testing.T) {
 	h.mustBucket(t, "bkt")
 	_, err := h.client.CreateMultipartUpload(context.Background(), &s3sdk.CreateMultipartUploadInput{
 		Bucket: aws.String("bkt"), Key: aws.String("k")})
-	wantAPIError(t, err, "NotImplemented")
+	lawstest.ExpectCode(t, err, "NotImplemented")
 }
 
 // signedHeaders gives a raw request the credential scope localaws routes S3 by.

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 func TestMD5OfAttributesMatchesAWSAlgorithm(t *testing.T) {
@@ -90,7 +92,7 @@ func TestSendReceiveDelete(t *testing.T) {
 		t.Fatalf("counts after delete = %v", counts)
 	}
 	_, err = h.client.DeleteMessage(ctx, &sqssdk.DeleteMessageInput{QueueUrl: url, ReceiptHandle: aws.String("bogus")})
-	expectAPIError[*types.ReceiptHandleIsInvalid](t, err, "ReceiptHandleIsInvalid")
+	lawstest.ExpectAPIError[*types.ReceiptHandleIsInvalid](t, err, "ReceiptHandleIsInvalid")
 }
 
 func TestMessageAttributeSelection(t *testing.T) {
@@ -140,29 +142,29 @@ func TestSendMessageValidation(t *testing.T) {
 		check func(error)
 	}{
 		{"bad characters", sqssdk.SendMessageInput{MessageBody: aws.String("a\x00b")}, func(err error) {
-			expectAPIError[*types.InvalidMessageContents](t, err, "InvalidMessageContents")
+			lawstest.ExpectAPIError[*types.InvalidMessageContents](t, err, "InvalidMessageContents")
 		}},
 		{"too large", sqssdk.SendMessageInput{MessageBody: aws.String(strings.Repeat("x", 1025))}, func(err error) {
-			expectGenericCode(t, err, "InvalidParameterValue")
+			lawstest.ExpectCode(t, err, "InvalidParameterValue")
 		}},
 		{"delay out of range", sqssdk.SendMessageInput{MessageBody: aws.String("x"), DelaySeconds: 901}, func(err error) {
-			expectGenericCode(t, err, "InvalidParameterValue")
+			lawstest.ExpectCode(t, err, "InvalidParameterValue")
 		}},
 		{"reserved attribute name", sqssdk.SendMessageInput{MessageBody: aws.String("x"),
 			MessageAttributes: map[string]types.MessageAttributeValue{"AWS.x": str("v")}}, func(err error) {
-			expectGenericCode(t, err, "InvalidParameterValue")
+			lawstest.ExpectCode(t, err, "InvalidParameterValue")
 		}},
 		{"unknown data type", sqssdk.SendMessageInput{MessageBody: aws.String("x"),
 			MessageAttributes: map[string]types.MessageAttributeValue{"a": {DataType: aws.String("Date"), StringValue: aws.String("v")}}},
-			func(err error) { expectGenericCode(t, err, "InvalidParameterValue") }},
+			func(err error) { lawstest.ExpectCode(t, err, "InvalidParameterValue") }},
 		{"empty value", sqssdk.SendMessageInput{MessageBody: aws.String("x"),
 			MessageAttributes: map[string]types.MessageAttributeValue{"a": str("")}}, func(err error) {
-			expectGenericCode(t, err, "InvalidParameterValue")
+			lawstest.ExpectCode(t, err, "InvalidParameterValue")
 		}},
 		{"dedup id on standard queue", sqssdk.SendMessageInput{MessageBody: aws.String("x"), MessageDeduplicationId: aws.String("d")},
-			func(err error) { expectGenericCode(t, err, "InvalidParameterValue") }},
+			func(err error) { lawstest.ExpectCode(t, err, "InvalidParameterValue") }},
 		{"empty body", sqssdk.SendMessageInput{MessageBody: aws.String("")}, func(err error) {
-			expectGenericCode(t, err, "MissingParameter")
+			lawstest.ExpectCode(t, err, "MissingParameter")
 		}},
 	}
 	for _, tc := range cases {
@@ -178,7 +180,7 @@ func TestSendMessageValidation(t *testing.T) {
 		many["a"+strconv.Itoa(i)] = str("v")
 	}
 	_, err := h.client.SendMessage(ctx, &sqssdk.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x"), MessageAttributes: many})
-	expectGenericCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 }
 
 func TestReceiveValidation(t *testing.T) {
@@ -190,7 +192,7 @@ func TestReceiveValidation(t *testing.T) {
 	} {
 		in.QueueUrl = url
 		_, err := h.client.ReceiveMessage(ctx, &in)
-		expectGenericCode(t, err, "InvalidParameterValue")
+		lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	}
 }
 
@@ -236,17 +238,17 @@ func TestVisibilityTimeoutAndChangeVisibility(t *testing.T) {
 		ReceiptHandle: third[0].ReceiptHandle, VisibilityTimeout: 43201}); err == nil {
 		t.Fatal("visibility above 43200 accepted")
 	} else {
-		expectGenericCode(t, err, "InvalidParameterValue")
+		lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	}
 	if _, err := h.client.DeleteMessage(ctx, &sqssdk.DeleteMessageInput{QueueUrl: url, ReceiptHandle: third[0].ReceiptHandle}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = h.client.ChangeMessageVisibility(ctx, &sqssdk.ChangeMessageVisibilityInput{QueueUrl: url,
 		ReceiptHandle: third[0].ReceiptHandle, VisibilityTimeout: 10})
-	expectAPIError[*types.MessageNotInflight](t, err, "AWS.SimpleQueueService.MessageNotInflight")
+	lawstest.ExpectAPIError[*types.MessageNotInflight](t, err, "AWS.SimpleQueueService.MessageNotInflight")
 	_, err = h.client.ChangeMessageVisibility(ctx, &sqssdk.ChangeMessageVisibilityInput{QueueUrl: url,
 		ReceiptHandle: aws.String("bogus"), VisibilityTimeout: 10})
-	expectAPIError[*types.ReceiptHandleIsInvalid](t, err, "ReceiptHandleIsInvalid")
+	lawstest.ExpectAPIError[*types.ReceiptHandleIsInvalid](t, err, "ReceiptHandleIsInvalid")
 }
 
 func TestDelayAndRetention(t *testing.T) {
@@ -283,7 +285,7 @@ func TestLongPollWakesOnSend(t *testing.T) {
 		out, err := h.client.ReceiveMessage(ctx, &sqssdk.ReceiveMessageInput{QueueUrl: url, WaitTimeSeconds: 20})
 		done <- result{out, err}
 	}()
-	eventually(t, 10*time.Second, "the receive to wait", func() bool {
+	lawstest.Eventually(t, "the receive to wait", func() bool {
 		return h.svc.Snapshot().(map[string]map[string]QueueSnapshot)["us-east-1"]["poll"].WaitingReceives == 1
 	})
 	if _, err := h.client.SendMessage(ctx, &sqssdk.SendMessageInput{QueueUrl: url, MessageBody: aws.String("wake")}); err != nil {
@@ -347,9 +349,9 @@ func TestFIFOQueue(t *testing.T) {
 	ctx := context.Background()
 	url := aws.String(h.createQueue(t, "jobs.fifo", map[string]string{"FifoQueue": "true"}))
 	_, err := h.client.SendMessage(ctx, &sqssdk.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x"), MessageDeduplicationId: aws.String("d")})
-	expectGenericCode(t, err, "MissingParameter")
+	lawstest.ExpectCode(t, err, "MissingParameter")
 	_, err = h.client.SendMessage(ctx, &sqssdk.SendMessageInput{QueueUrl: url, MessageBody: aws.String("x"), MessageGroupId: aws.String("g")})
-	expectGenericCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	var ids []string
 	for i, dedup := range []string{"a", "b", "a"} {
 		out, err := h.client.SendMessage(ctx, &sqssdk.SendMessageInput{QueueUrl: url, MessageBody: aws.String(strconv.Itoa(i)),

@@ -29,14 +29,14 @@ func TestCreateQueueIdempotentAndConflicts(t *testing.T) {
 	}
 	_, err := h.client.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String("orders-dlq"),
 		Attributes: map[string]string{"MessageRetentionPeriod": "60"}})
-	expectAPIError[*types.QueueNameExists](t, err, "QueueAlreadyExists")
+	lawstest.ExpectAPIError[*types.QueueNameExists](t, err, "QueueAlreadyExists")
 
 	_, err = h.client.DeleteQueue(ctx, &sqssdk.DeleteQueueInput{QueueUrl: aws.String(url)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = h.client.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String("orders-dlq")})
-	e := expectAPIError[*types.QueueDeletedRecently](t, err, "AWS.SimpleQueueService.QueueDeletedRecently")
+	e := lawstest.ExpectAPIError[*types.QueueDeletedRecently](t, err, "AWS.SimpleQueueService.QueueDeletedRecently")
 	if !strings.Contains(e.ErrorMessage(), "You must wait 60 seconds after deleting a queue") {
 		t.Fatalf("message = %q", e.ErrorMessage())
 	}
@@ -57,8 +57,8 @@ func TestDeletedRecentlyWindowIsConfigurable(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := h.client.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String("short")})
-	expectAPIError[*types.QueueDeletedRecently](t, err, "AWS.SimpleQueueService.QueueDeletedRecently")
-	eventually(t, 5*time.Second, "the name to become reusable", func() bool {
+	lawstest.ExpectAPIError[*types.QueueDeletedRecently](t, err, "AWS.SimpleQueueService.QueueDeletedRecently")
+	lawstest.Eventually(t, "the name to become reusable", func() bool {
 		_, err := h.client.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String("short")})
 		return err == nil
 	})
@@ -95,11 +95,11 @@ func TestCreateQueueValidation(t *testing.T) {
 			_, err := h.client.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String(tc.queue), Attributes: tc.attrs})
 			switch tc.code {
 			case "InvalidAttributeValue":
-				expectAPIError[*types.InvalidAttributeValue](t, err, tc.code)
+				lawstest.ExpectAPIError[*types.InvalidAttributeValue](t, err, tc.code)
 			case "InvalidAttributeName":
-				expectAPIError[*types.InvalidAttributeName](t, err, tc.code)
+				lawstest.ExpectAPIError[*types.InvalidAttributeName](t, err, tc.code)
 			default:
-				expectGenericCode(t, err, tc.code)
+				lawstest.ExpectCode(t, err, tc.code)
 			}
 		})
 	}
@@ -145,7 +145,7 @@ func TestRedrivePolicy(t *testing.T) {
 	}
 	_, err = h.client.SetQueueAttributes(ctx, &sqssdk.SetQueueAttributesInput{QueueUrl: aws.String(srcURL),
 		Attributes: map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlqARN + `","maxReceiveCount":0}`}})
-	expectAPIError[*types.InvalidAttributeValue](t, err, "InvalidAttributeValue")
+	lawstest.ExpectAPIError[*types.InvalidAttributeValue](t, err, "InvalidAttributeValue")
 }
 
 func TestQueueAttributes(t *testing.T) {
@@ -190,13 +190,13 @@ func TestQueueAttributes(t *testing.T) {
 	}
 	_, err = h.client.GetQueueAttributes(ctx, &sqssdk.GetQueueAttributesInput{QueueUrl: aws.String(url),
 		AttributeNames: []types.QueueAttributeName{"Colour"}})
-	expectAPIError[*types.InvalidAttributeName](t, err, "InvalidAttributeName")
+	lawstest.ExpectAPIError[*types.InvalidAttributeName](t, err, "InvalidAttributeName")
 	_, err = h.client.SetQueueAttributes(ctx, &sqssdk.SetQueueAttributesInput{QueueUrl: aws.String(url),
 		Attributes: map[string]string{"FifoQueue": "true"}})
-	expectAPIError[*types.InvalidAttributeName](t, err, "InvalidAttributeName")
+	lawstest.ExpectAPIError[*types.InvalidAttributeName](t, err, "InvalidAttributeName")
 	_, err = h.client.SetQueueAttributes(ctx, &sqssdk.SetQueueAttributesInput{QueueUrl: aws.String(url),
 		Attributes: map[string]string{"DelaySeconds": "-1"}})
-	expectAPIError[*types.InvalidAttributeValue](t, err, "InvalidAttributeValue")
+	lawstest.ExpectAPIError[*types.InvalidAttributeValue](t, err, "InvalidAttributeValue")
 }
 
 func TestGetQueueURLAndMissingQueues(t *testing.T) {
@@ -208,9 +208,9 @@ func TestGetQueueURLAndMissingQueues(t *testing.T) {
 		t.Fatalf("GetQueueUrl = %v, %v", out, err)
 	}
 	_, err = h.client.GetQueueUrl(ctx, &sqssdk.GetQueueUrlInput{QueueName: aws.String("found"), QueueOwnerAWSAccountId: aws.String("111111111111")})
-	expectAPIError[*types.QueueDoesNotExist](t, err, "AWS.SimpleQueueService.NonExistentQueue")
+	lawstest.ExpectAPIError[*types.QueueDoesNotExist](t, err, "AWS.SimpleQueueService.NonExistentQueue")
 	_, err = h.client.GetQueueUrl(ctx, &sqssdk.GetQueueUrlInput{QueueName: aws.String("lost")})
-	e := expectAPIError[*types.QueueDoesNotExist](t, err, "AWS.SimpleQueueService.NonExistentQueue")
+	e := lawstest.ExpectAPIError[*types.QueueDoesNotExist](t, err, "AWS.SimpleQueueService.NonExistentQueue")
 	if e.ErrorMessage() != "The specified queue does not exist." {
 		t.Fatalf("message = %q", e.ErrorMessage())
 	}
@@ -263,11 +263,11 @@ func TestGetQueueURLAndMissingQueues(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			expectAPIError[*types.QueueDoesNotExist](t, call(), "AWS.SimpleQueueService.NonExistentQueue")
+			lawstest.ExpectAPIError[*types.QueueDoesNotExist](t, call(), "AWS.SimpleQueueService.NonExistentQueue")
 		})
 	}
 	_, err = h.client.GetQueueAttributes(ctx, &sqssdk.GetQueueAttributesInput{QueueUrl: aws.String("not-a-url")})
-	expectAPIError[*types.InvalidAddress](t, err, "InvalidAddress")
+	lawstest.ExpectAPIError[*types.InvalidAddress](t, err, "InvalidAddress")
 	// Any endpoint form of the URL routes by its last two path segments.
 	local := "http://localhost:4566/000000000000/found"
 	if _, err := h.client.GetQueueAttributes(ctx, &sqssdk.GetQueueAttributesInput{QueueUrl: aws.String(local)}); err != nil {
@@ -301,9 +301,9 @@ func TestListQueuesPagination(t *testing.T) {
 		t.Fatalf("pages=%d urls=%v", pages, got)
 	}
 	_, err = h.client.ListQueues(ctx, &sqssdk.ListQueuesInput{MaxResults: aws.Int32(1001)})
-	expectGenericCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	_, err = h.client.ListQueues(ctx, &sqssdk.ListQueuesInput{MaxResults: aws.Int32(2), NextToken: aws.String("garbage")})
-	expectGenericCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 }
 
 func TestPurgeQueue(t *testing.T) {
@@ -322,7 +322,7 @@ func TestPurgeQueue(t *testing.T) {
 		t.Fatalf("messages after purge = %s", n)
 	}
 	_, err := h.client.PurgeQueue(ctx, &sqssdk.PurgeQueueInput{QueueUrl: aws.String(url)})
-	expectAPIError[*types.PurgeQueueInProgress](t, err, "AWS.SimpleQueueService.PurgeQueueInProgress")
+	lawstest.ExpectAPIError[*types.PurgeQueueInProgress](t, err, "AWS.SimpleQueueService.PurgeQueueInProgress")
 	h.clock.Advance(61 * time.Second)
 	if _, err := h.client.PurgeQueue(ctx, &sqssdk.PurgeQueueInput{QueueUrl: aws.String(url)}); err != nil {
 		t.Fatal(err)
@@ -352,13 +352,13 @@ func TestQueueTags(t *testing.T) {
 		t.Fatalf("tags = %v", tags.Tags)
 	}
 	_, err = h.client.TagQueue(ctx, &sqssdk.TagQueueInput{QueueUrl: url, Tags: map[string]string{"aws:reserved": "x"}})
-	expectGenericCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 	many := map[string]string{}
 	for i := range 50 {
 		many[fmt.Sprintf("k%d", i)] = "v"
 	}
 	_, err = h.client.TagQueue(ctx, &sqssdk.TagQueueInput{QueueUrl: url, Tags: many})
-	expectGenericCode(t, err, "InvalidParameterValue")
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
 }
 
 func TestQueueExistsAndSnapshot(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 // TestThrottleIsRetriedBySDK checks the throttling error is SQS's modelled RequestThrottled, and that the
@@ -30,7 +32,7 @@ func TestThrottleIsRetriedBySDK(t *testing.T) {
 	addFault()
 	noRetry := sqssdk.New(h.client.Options(), func(o *sqssdk.Options) { o.RetryMaxAttempts = 1 })
 	_, err := noRetry.ListQueues(context.Background(), &sqssdk.ListQueuesInput{})
-	expectAPIError[*types.RequestThrottled](t, err, "RequestThrottled")
+	lawstest.ExpectAPIError[*types.RequestThrottled](t, err, "RequestThrottled")
 	addFault()
 	if _, err := h.client.ListQueues(context.Background(), &sqssdk.ListQueuesInput{QueueNamePrefix: aws.String("x")}); err != nil {
 		t.Fatalf("throttled call was not retried: %v", err)
