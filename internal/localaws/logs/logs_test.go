@@ -2,12 +2,10 @@ package logs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,33 +16,16 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.t
-}
-
-func (f *fakeClock) Advance(d time.Duration) {
-	f.mu.Lock()
-	f.t = f.t.Add(d)
-	f.mu.Unlock()
-}
-
 type harness struct {
 	svc      *Service
 	client   *logssdk.Client
-	clock    *fakeClock
+	clock    *lawstest.Clock
 	endpoint string
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	clock := &fakeClock{t: time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)}
+	clock := lawstest.NewClock(time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC))
 	svc := New(Config{Now: clock.Now})
 	_, cfg := lawstest.Serve(t, svc)
 	return &harness{svc: svc, client: logssdk.NewFromConfig(cfg), clock: clock, endpoint: aws.ToString(cfg.BaseEndpoint)}
@@ -78,15 +59,6 @@ func (h *harness) put(t *testing.T, group, stream string, msgs ...string) *logss
 	return out
 }
 
-func expectErr[T error](t *testing.T, err error) T {
-	t.Helper()
-	var target T
-	if !errors.As(err, &target) {
-		t.Fatalf("error %v (%T) is not a %T", err, err, target)
-	}
-	return target
-}
-
 func TestLogGroups(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
@@ -96,10 +68,10 @@ func TestLogGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = h.client.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String("/aws/lambda/kp-a")})
-	expectErr[*types.ResourceAlreadyExistsException](t, err)
+	lawstest.ExpectError[*types.ResourceAlreadyExistsException](t, err)
 	for _, bad := range []string{"has space", strings.Repeat("a", 513), "colon:no"} {
 		_, err = h.client.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String(bad)})
-		expectErr[*types.InvalidParameterException](t, err)
+		lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	}
 	for i := range 4 {
 		h.group(t, fmt.Sprintf("/aws/lambda/kp-%d", i))
@@ -124,17 +96,17 @@ func TestLogGroups(t *testing.T) {
 		t.Fatalf("pattern search = %+v, %v", byPattern, err)
 	}
 	_, err = h.client.DescribeLogGroups(ctx, &logssdk.DescribeLogGroupsInput{LogGroupNamePattern: aws.String("x"), LogGroupNamePrefix: aws.String("y")})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	_, err = h.client.DescribeLogGroups(ctx, &logssdk.DescribeLogGroupsInput{Limit: aws.Int32(51)})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 
 	if _, err := h.client.PutRetentionPolicy(ctx, &logssdk.PutRetentionPolicyInput{LogGroupName: aws.String("/aws/lambda/kp-a"), RetentionInDays: aws.Int32(14)}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = h.client.PutRetentionPolicy(ctx, &logssdk.PutRetentionPolicyInput{LogGroupName: aws.String("/aws/lambda/kp-a"), RetentionInDays: aws.Int32(2)})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	_, err = h.client.PutRetentionPolicy(ctx, &logssdk.PutRetentionPolicyInput{LogGroupName: aws.String("/missing"), RetentionInDays: aws.Int32(1)})
-	expectErr[*types.ResourceNotFoundException](t, err)
+	lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 
 	h.group(t, "/aws/lambda/kp-a/stored", "s")
 	h.put(t, "/aws/lambda/kp-a/stored", "s", "12345", "678")
@@ -158,7 +130,7 @@ func TestLogGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = h.client.DeleteLogGroup(ctx, &logssdk.DeleteLogGroupInput{LogGroupName: aws.String("/aws/lambda/kp-a")})
-	e := expectErr[*types.ResourceNotFoundException](t, err)
+	e := lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 	if e.ErrorMessage() != "The specified log group does not exist." {
 		t.Fatalf("message = %q", e.ErrorMessage())
 	}
@@ -169,11 +141,11 @@ func TestLogStreams(t *testing.T) {
 	ctx := context.Background()
 	h.group(t, "/g", "b", "a", "c")
 	_, err := h.client.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String("/g"), LogStreamName: aws.String("a")})
-	expectErr[*types.ResourceAlreadyExistsException](t, err)
+	lawstest.ExpectError[*types.ResourceAlreadyExistsException](t, err)
 	_, err = h.client.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String("/g"), LogStreamName: aws.String("x:y")})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	_, err = h.client.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String("/none"), LogStreamName: aws.String("x")})
-	expectErr[*types.ResourceNotFoundException](t, err)
+	lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 
 	h.put(t, "/g", "c", "first")
 	h.clock.Advance(time.Second)
@@ -205,10 +177,10 @@ func TestLogStreams(t *testing.T) {
 	}
 	_, err = h.client.DescribeLogStreams(ctx, &logssdk.DescribeLogStreamsInput{LogGroupName: aws.String("/g"),
 		OrderBy: types.OrderByLastEventTime, LogStreamNamePrefix: aws.String("a")})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	_, err = h.client.DescribeLogStreams(ctx, &logssdk.DescribeLogStreamsInput{LogGroupName: aws.String("/g"),
 		LogGroupIdentifier: aws.String("/g")})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	prefixed, err := h.client.DescribeLogStreams(ctx, &logssdk.DescribeLogStreamsInput{LogGroupName: aws.String("/g"), LogStreamNamePrefix: aws.String("b")})
 	if err != nil || len(prefixed.LogStreams) != 1 {
 		t.Fatalf("prefix = %+v, %v", prefixed, err)
@@ -217,7 +189,7 @@ func TestLogStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = h.client.DeleteLogStream(ctx, &logssdk.DeleteLogStreamInput{LogGroupName: aws.String("/g"), LogStreamName: aws.String("b")})
-	expectErr[*types.ResourceNotFoundException](t, err)
+	lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 }
 
 func TestPutLogEvents(t *testing.T) {
@@ -238,13 +210,13 @@ func TestPutLogEvents(t *testing.T) {
 		return types.InputLogEvent{Timestamp: aws.Int64(at.UnixMilli()), Message: aws.String(msg)}
 	}
 	_, err := put(ev(now, "late"), ev(now.Add(-time.Second), "early"))
-	if e := expectErr[*types.InvalidParameterException](t, err); !strings.Contains(e.ErrorMessage(), "chronological") {
+	if e := lawstest.ExpectError[*types.InvalidParameterException](t, err); !strings.Contains(e.ErrorMessage(), "chronological") {
 		t.Fatalf("message = %q", e.ErrorMessage())
 	}
 	_, err = put(ev(now.Add(-25*time.Hour), "a"), ev(now, "b"))
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	_, err = put(types.InputLogEvent{Timestamp: aws.Int64(now.UnixMilli()), Message: aws.String("")})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	out, err := put(ev(now.Add(-14*24*time.Hour-2*time.Hour), "old"), ev(now.Add(-14*24*time.Hour-time.Hour), "old too"),
 		ev(now.Add(-14*24*time.Hour+time.Hour), "kept"))
 	if err != nil {
@@ -263,12 +235,12 @@ func TestPutLogEvents(t *testing.T) {
 	}
 	_, err = h.client.PutLogEvents(ctx, &logssdk.PutLogEventsInput{LogGroupName: aws.String("/g"), LogStreamName: aws.String("none"),
 		LogEvents: []types.InputLogEvent{ev(now, "x")}})
-	if e := expectErr[*types.ResourceNotFoundException](t, err); e.ErrorMessage() != "The specified log stream does not exist." {
+	if e := lawstest.ExpectError[*types.ResourceNotFoundException](t, err); e.ErrorMessage() != "The specified log stream does not exist." {
 		t.Fatalf("message = %q", e.ErrorMessage())
 	}
 	_, err = h.client.PutLogEvents(ctx, &logssdk.PutLogEventsInput{LogGroupName: aws.String("/none"), LogStreamName: aws.String("s"),
 		LogEvents: []types.InputLogEvent{ev(now, "x")}})
-	expectErr[*types.ResourceNotFoundException](t, err)
+	lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 	events, err := h.client.GetLogEvents(ctx, &logssdk.GetLogEventsInput{LogGroupName: aws.String("/g"), LogStreamName: aws.String("s"), StartFromHead: aws.Bool(true)})
 	if err != nil || len(events.Events) != 4 || aws.ToString(events.Events[0].Message) != "kept" ||
 		aws.ToString(events.Events[3].Message) != "kept" {
@@ -325,9 +297,9 @@ func TestGetLogEventsPaging(t *testing.T) {
 		t.Fatalf("window = %+v, %v", window, err)
 	}
 	_, err = h.client.GetLogEvents(ctx, &logssdk.GetLogEventsInput{LogGroupName: aws.String("/g"), LogStreamName: aws.String("s"), NextToken: aws.String("junk")})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	_, err = h.client.GetLogEvents(ctx, &logssdk.GetLogEventsInput{LogGroupName: aws.String("/g"), LogStreamName: aws.String("none")})
-	expectErr[*types.ResourceNotFoundException](t, err)
+	lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 }
 
 func TestFilterLogEvents(t *testing.T) {
@@ -390,10 +362,10 @@ func TestFilterLogEvents(t *testing.T) {
 		{LogGroupName: aws.String("/g"), LogStreamNames: []string{"app-1"}, LogStreamNamePrefix: aws.String("app")},
 	} {
 		_, err := h.client.FilterLogEvents(ctx, bad)
-		expectErr[*types.InvalidParameterException](t, err)
+		lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	}
 	_, err = h.client.FilterLogEvents(ctx, &logssdk.FilterLogEventsInput{LogGroupName: aws.String("/none")})
-	expectErr[*types.ResourceNotFoundException](t, err)
+	lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 }
 
 func TestRetentionExpiresEvents(t *testing.T) {
@@ -433,15 +405,15 @@ func TestTags(t *testing.T) {
 		t.Fatalf("tags = %+v, %v", out, err)
 	}
 	_, err = h.client.ListTagsForResource(ctx, &logssdk.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:logs:us-east-1:000000000000:log-group:/none")})
-	expectErr[*types.ResourceNotFoundException](t, err)
+	lawstest.ExpectError[*types.ResourceNotFoundException](t, err)
 	_, err = h.client.TagResource(ctx, &logssdk.TagResourceInput{ResourceArn: arn, Tags: map[string]string{"bad!": "1"}})
-	expectErr[*types.InvalidParameterException](t, err)
+	lawstest.ExpectError[*types.InvalidParameterException](t, err)
 	many := map[string]string{}
 	for i := range 50 {
 		many[fmt.Sprintf("k%d", i)] = "v"
 	}
 	_, err = h.client.TagResource(ctx, &logssdk.TagResourceInput{ResourceArn: arn, Tags: many})
-	expectErr[*types.TooManyTagsException](t, err)
+	lawstest.ExpectError[*types.TooManyTagsException](t, err)
 }
 
 func TestAppend(t *testing.T) {

@@ -2,8 +2,6 @@ package sqs
 
 import (
 	"context"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,29 +9,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 )
 
 // TestThrottleIsRetriedBySDK checks the throttling error is SQS's modelled RequestThrottled, and that the
 // SDK's standard retryer retries it.
 func TestThrottleIsRetriedBySDK(t *testing.T) {
 	h := newHarness(t, false)
-	addFault := func() {
-		t.Helper()
-		resp, err := http.Post(h.endpoint+"/_localaws/faults", "application/json",
-			strings.NewReader(`{"service":"sqs","operation":"ListQueues","throttle":true,"count":1}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusCreated {
-			t.Fatalf("adding fault: status %d", resp.StatusCode)
-		}
-	}
-	addFault()
+	fault := server.Fault{Service: "sqs", Operation: "ListQueues", Throttle: true, Count: 1}
+	lawstest.AddFault(t, h.endpoint, fault)
 	noRetry := sqssdk.New(h.client.Options(), func(o *sqssdk.Options) { o.RetryMaxAttempts = 1 })
 	_, err := noRetry.ListQueues(context.Background(), &sqssdk.ListQueuesInput{})
 	lawstest.ExpectAPIError[*types.RequestThrottled](t, err, "RequestThrottled")
-	addFault()
+	lawstest.AddFault(t, h.endpoint, fault)
 	if _, err := h.client.ListQueues(context.Background(), &sqssdk.ListQueuesInput{QueueNamePrefix: aws.String("x")}); err != nil {
 		t.Fatalf("throttled call was not retried: %v", err)
 	}
