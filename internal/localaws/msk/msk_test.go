@@ -13,7 +13,6 @@ import (
 	kafkasdk "github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/kafka/types"
 
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
@@ -33,14 +32,6 @@ func newHarness(t *testing.T, brokers Brokers) *harness {
 	svc := New(Config{Timings: tm, Brokers: brokers})
 	_, cfg := lawstest.Serve(t, svc)
 	return &harness{svc: svc, client: kafkasdk.NewFromConfig(cfg), cfg: cfg, timings: tm}
-}
-
-// hold makes a transition kind take an hour, so a test can observe the state before it.
-func (h *harness) hold(t *testing.T, kind lifecycle.Kind) {
-	t.Helper()
-	if err := h.timings.SetOverride(kind, time.Hour); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func serverlessInput(name string) *kafkasdk.CreateClusterV2Input {
@@ -74,21 +65,9 @@ func (h *harness) describe(t *testing.T, arn string) *types.Cluster {
 	return out.ClusterInfo
 }
 
-// eventually polls cond until it holds or a deadline passes.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func (h *harness) waitState(t *testing.T, arn string, want types.ClusterState) {
 	t.Helper()
-	eventually(t, fmt.Sprintf("cluster state %s", want), func() bool {
+	lawstest.Eventually(t, fmt.Sprintf("cluster state %s", want), func() bool {
 		st, ok := h.svc.ClusterState(arn)
 		return ok && st == string(want)
 	})
@@ -96,26 +75,14 @@ func (h *harness) waitState(t *testing.T, arn string, want types.ClusterState) {
 
 func (h *harness) waitGone(t *testing.T, arn string) {
 	t.Helper()
-	eventually(t, "cluster to be gone", func() bool { _, ok := h.svc.ClusterState(arn); return !ok })
-}
-
-func expectError[E error](t *testing.T, err error) E {
-	t.Helper()
-	var target E
-	if err == nil {
-		t.Fatalf("expected %T, got success", target)
-	}
-	if !errors.As(err, &target) {
-		t.Fatalf("expected %T, got %v", target, err)
-	}
-	return target
+	lawstest.Eventually(t, "cluster to be gone", func() bool { _, ok := h.svc.ClusterState(arn); return !ok })
 }
 
 var arnPattern = regexp.MustCompile(`^arn:aws:kafka:us-east-1:000000000000:cluster/orders/[0-9a-f-]{36}-s1$`)
 
 func TestCreateClusterReportsCreatingThenActive(t *testing.T) {
 	h := newHarness(t, nil)
-	h.hold(t, lifecycle.ClusterCreate)
+	lawstest.Hold(t, h.timings, lifecycle.ClusterCreate)
 	ctx := context.Background()
 	out, err := h.client.CreateClusterV2(ctx, serverlessInput("orders"))
 	if err != nil {
@@ -137,14 +104,12 @@ func TestCreateClusterReportsCreatingThenActive(t *testing.T) {
 		t.Fatalf("unexpected cluster details: %+v", info.Serverless)
 	}
 	_, err = h.client.GetBootstrapBrokers(ctx, &kafkasdk.GetBootstrapBrokersInput{ClusterArn: aws.String(arn)})
-	if e := expectError[*types.BadRequestException](t, err); aws.ToString(e.InvalidParameter) != "clusterArn" {
+	if e := lawstest.ExpectError[*types.BadRequestException](t, err); aws.ToString(e.InvalidParameter) != "clusterArn" {
 		t.Fatalf("invalidParameter = %q", aws.ToString(e.InvalidParameter))
 	}
 
 	// Another cluster created with instant timings goes ACTIVE and reports its brokers.
-	if err := h.timings.SetOverride(lifecycle.ClusterCreate, -1); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Release(t, h.timings, lifecycle.ClusterCreate)
 	arn2 := h.create(t, "payments")
 	h.waitState(t, arn2, types.ClusterStateActive)
 	if st := h.describe(t, arn2).State; st != types.ClusterStateActive {
@@ -224,7 +189,7 @@ func TestCreateClusterValidation(t *testing.T) {
 			in := serverlessInput("valid")
 			tc.edit(in)
 			_, err := h.client.CreateClusterV2(context.Background(), in)
-			e := expectError[*types.BadRequestException](t, err)
+			e := lawstest.ExpectError[*types.BadRequestException](t, err)
 			if aws.ToString(e.InvalidParameter) != tc.param || aws.ToString(e.Message) == "" {
 				t.Fatalf("invalidParameter = %q, message %q", aws.ToString(e.InvalidParameter), aws.ToString(e.Message))
 			}
@@ -239,7 +204,7 @@ func TestCreateClusterDuplicateNameConflicts(t *testing.T) {
 	h := newHarness(t, nil)
 	h.create(t, "dup")
 	_, err := h.client.CreateClusterV2(context.Background(), serverlessInput("dup"))
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 
 	// The same name is free in another Region.
 	west := kafkasdk.NewFromConfig(h.cfg, func(o *kafkasdk.Options) { o.Region = "us-west-2" })
@@ -251,7 +216,7 @@ func TestCreateClusterDuplicateNameConflicts(t *testing.T) {
 		t.Fatalf("ARN %s not in us-west-2", aws.ToString(out.ClusterArn))
 	}
 	_, err = h.client.DescribeClusterV2(context.Background(), &kafkasdk.DescribeClusterV2Input{ClusterArn: out.ClusterArn})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 }
 
 func TestDeleteCluster(t *testing.T) {
@@ -262,11 +227,11 @@ func TestDeleteCluster(t *testing.T) {
 	version := aws.ToString(h.describe(t, arn).CurrentVersion)
 
 	_, err := h.client.DeleteCluster(ctx, &kafkasdk.DeleteClusterInput{ClusterArn: aws.String(arn), CurrentVersion: aws.String("KWRONG")})
-	if e := expectError[*types.BadRequestException](t, err); aws.ToString(e.InvalidParameter) != "currentVersion" {
+	if e := lawstest.ExpectError[*types.BadRequestException](t, err); aws.ToString(e.InvalidParameter) != "currentVersion" {
 		t.Fatalf("invalidParameter = %q", aws.ToString(e.InvalidParameter))
 	}
 
-	h.hold(t, lifecycle.ClusterDelete)
+	lawstest.Hold(t, h.timings, lifecycle.ClusterDelete)
 	out, err := h.client.DeleteCluster(ctx, &kafkasdk.DeleteClusterInput{ClusterArn: aws.String(arn), CurrentVersion: aws.String(version)})
 	if err != nil {
 		t.Fatal(err)
@@ -278,24 +243,22 @@ func TestDeleteCluster(t *testing.T) {
 		t.Fatalf("state = %s", st)
 	}
 	_, err = h.client.DeleteCluster(ctx, &kafkasdk.DeleteClusterInput{ClusterArn: aws.String(arn)})
-	expectError[*types.BadRequestException](t, err)
+	lawstest.ExpectError[*types.BadRequestException](t, err)
 	_, err = h.client.CreateClusterV2(ctx, serverlessInput("doomed"))
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 
-	if err := h.timings.SetOverride(lifecycle.ClusterDelete, -1); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Release(t, h.timings, lifecycle.ClusterDelete)
 	arn2 := h.create(t, "doomed2")
 	if _, err := h.client.DeleteCluster(ctx, &kafkasdk.DeleteClusterInput{ClusterArn: aws.String(arn2)}); err != nil {
 		t.Fatal(err)
 	}
 	h.waitGone(t, arn2)
 	_, err = h.client.DescribeClusterV2(ctx, &kafkasdk.DescribeClusterV2Input{ClusterArn: aws.String(arn2)})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	_, err = h.client.DeleteCluster(ctx, &kafkasdk.DeleteClusterInput{ClusterArn: aws.String(arn2)})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	_, err = h.client.GetBootstrapBrokers(ctx, &kafkasdk.GetBootstrapBrokersInput{ClusterArn: aws.String(arn2)})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 }
 
 func TestUnknownAndMalformedClusterARNs(t *testing.T) {
@@ -303,17 +266,17 @@ func TestUnknownAndMalformedClusterARNs(t *testing.T) {
 	ctx := context.Background()
 	missing := "arn:aws:kafka:us-east-1:000000000000:cluster/none/6c1b1a8e-0000-4000-8000-000000000000-s1"
 	_, err := h.client.DescribeClusterV2(ctx, &kafkasdk.DescribeClusterV2Input{ClusterArn: aws.String(missing)})
-	if e := expectError[*types.NotFoundException](t, err); aws.ToString(e.InvalidParameter) != "clusterArn" {
+	if e := lawstest.ExpectError[*types.NotFoundException](t, err); aws.ToString(e.InvalidParameter) != "clusterArn" {
 		t.Fatalf("invalidParameter = %q", aws.ToString(e.InvalidParameter))
 	}
 	_, err = h.client.DescribeClusterV2(ctx, &kafkasdk.DescribeClusterV2Input{ClusterArn: aws.String("not-an-arn")})
-	expectError[*types.BadRequestException](t, err)
+	lawstest.ExpectError[*types.BadRequestException](t, err)
 	_, err = h.client.ListTagsForResource(ctx, &kafkasdk.ListTagsForResourceInput{ResourceArn: aws.String(missing)})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	_, err = h.client.TagResource(ctx, &kafkasdk.TagResourceInput{ResourceArn: aws.String(missing), Tags: map[string]string{"a": "b"}})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	_, err = h.client.UntagResource(ctx, &kafkasdk.UntagResourceInput{ResourceArn: aws.String(missing), TagKeys: []string{"a"}})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 }
 
 func TestListClustersV2(t *testing.T) {
@@ -359,7 +322,7 @@ func TestListClustersV2(t *testing.T) {
 		{NextToken: aws.String("garbage")},
 	} {
 		_, err := h.client.ListClustersV2(ctx, in)
-		expectError[*types.BadRequestException](t, err)
+		lawstest.ExpectError[*types.BadRequestException](t, err)
 	}
 }
 
@@ -382,17 +345,17 @@ func TestClusterTags(t *testing.T) {
 		t.Fatalf("tags = %v", out.Tags)
 	}
 	_, err = h.client.TagResource(ctx, &kafkasdk.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"aws:cf": "x"}})
-	expectError[*types.BadRequestException](t, err)
+	lawstest.ExpectError[*types.BadRequestException](t, err)
 	_, err = h.client.TagResource(ctx, &kafkasdk.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{}})
-	expectError[*types.BadRequestException](t, err)
+	lawstest.ExpectError[*types.BadRequestException](t, err)
 	_, err = h.client.UntagResource(ctx, &kafkasdk.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{}})
-	expectError[*types.BadRequestException](t, err)
+	lawstest.ExpectError[*types.BadRequestException](t, err)
 	many := map[string]string{}
 	for i := 0; i < 50; i++ {
 		many[fmt.Sprintf("k%d", i)] = "v"
 	}
 	_, err = h.client.TagResource(ctx, &kafkasdk.TagResourceInput{ResourceArn: aws.String(arn), Tags: many})
-	expectError[*types.BadRequestException](t, err)
+	lawstest.ExpectError[*types.BadRequestException](t, err)
 }
 
 // recordingBrokers is a Brokers that records calls and can fail Start.
@@ -439,11 +402,11 @@ func TestBrokersHookBacksActiveClusters(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitGone(t, arn)
-	eventually(t, "Stop on delete", func() bool { s := b.stops(); return len(s) == 1 && s[0] == arn })
+	lawstest.Eventually(t, "Stop on delete", func() bool { s := b.stops(); return len(s) == 1 && s[0] == arn })
 
 	arn2 := h.create(t, "survivor")
 	h.waitState(t, arn2, types.ClusterStateActive)
-	h.hold(t, lifecycle.ClusterCreate)
+	lawstest.Hold(t, h.timings, lifecycle.ClusterCreate)
 	h.create(t, "never-started")
 	h.svc.Reset()
 	if s := b.stops(); len(s) != 2 || s[1] != arn2 {
@@ -467,7 +430,7 @@ func TestBrokersStartFailureFailsCluster(t *testing.T) {
 		t.Fatalf("stateInfo = %+v", info.StateInfo)
 	}
 	_, err := h.client.GetBootstrapBrokers(context.Background(), &kafkasdk.GetBootstrapBrokersInput{ClusterArn: aws.String(arn)})
-	expectError[*types.BadRequestException](t, err)
+	lawstest.ExpectError[*types.BadRequestException](t, err)
 	snap := h.svc.Snapshot().(map[string]clusterInfo)
 	if snap[arn].State != stateFailed {
 		t.Fatalf("snapshot = %+v", snap)
@@ -477,12 +440,10 @@ func TestBrokersStartFailureFailsCluster(t *testing.T) {
 func TestThrottleIsTooManyRequests(t *testing.T) {
 	h := newHarness(t, nil)
 	ctx := context.Background()
-	if _, err := adminclient.New(*h.cfg.BaseEndpoint).AddFault(ctx, server.Fault{Service: "kafka", Operation: "ListClustersV2", Throttle: true}); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.AddFault(t, *h.cfg.BaseEndpoint, server.Fault{Service: "kafka", Operation: "ListClustersV2", Throttle: true})
 	client := kafkasdk.NewFromConfig(h.cfg, func(o *kafkasdk.Options) { o.RetryMaxAttempts = 1 })
 	_, err := client.ListClustersV2(ctx, &kafkasdk.ListClustersV2Input{})
-	expectError[*types.TooManyRequestsException](t, err)
+	lawstest.ExpectError[*types.TooManyRequestsException](t, err)
 }
 
 // knownNetwork is a Network that knows a fixed set of ids.

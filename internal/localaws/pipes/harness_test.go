@@ -2,12 +2,10 @@ package pipes
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
@@ -144,21 +142,6 @@ func newHarness(t *testing.T, maxPipes int) *harness {
 	return &harness{svc: svc, client: pipessdk.NewFromConfig(cfg), cfg: cfg, world: w, runner: r, timings: tm}
 }
 
-// hold makes a transition kind take an hour (for transitions that start afterwards); release undoes it.
-func (h *harness) hold(t *testing.T, kind lifecycle.Kind) {
-	t.Helper()
-	if err := h.timings.SetOverride(kind, time.Hour); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (h *harness) release(t *testing.T, kind lifecycle.Kind) {
-	t.Helper()
-	if err := h.timings.SetOverride(kind, -1); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func createInput(name string) *pipessdk.CreatePipeInput {
 	return &pipessdk.CreatePipeInput{
 		Name:        aws.String(name),
@@ -201,7 +184,7 @@ func (h *harness) describe(t *testing.T, name string) *pipessdk.DescribePipeOutp
 func (h *harness) waitState(t *testing.T, name string, state types.PipeState) *pipessdk.DescribePipeOutput {
 	t.Helper()
 	var last *pipessdk.DescribePipeOutput
-	eventually(t, fmt.Sprintf("pipe %s to be %s", name, state), func() bool {
+	lawstest.Eventually(t, fmt.Sprintf("pipe %s to be %s", name, state), func() bool {
 		last = h.describe(t, name)
 		return last.CurrentState == state
 	})
@@ -210,37 +193,13 @@ func (h *harness) waitState(t *testing.T, name string, state types.PipeState) *p
 
 func (h *harness) waitGone(t *testing.T, arn string) {
 	t.Helper()
-	eventually(t, "pipe to be gone", func() bool { _, ok := h.svc.Pipe(arn); return !ok })
-}
-
-// eventually polls cond until it holds or a deadline passes.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-func expectError[E error](t *testing.T, err error) E {
-	t.Helper()
-	var target E
-	if err == nil {
-		t.Fatalf("expected %T, got success", target)
-	}
-	if !errors.As(err, &target) {
-		t.Fatalf("expected %T, got %v", target, err)
-	}
-	return target
+	lawstest.Eventually(t, "pipe to be gone", func() bool { _, ok := h.svc.Pipe(arn); return !ok })
 }
 
 // expectField asserts a ValidationException naming field.
 func expectField(t *testing.T, err error, field string) {
 	t.Helper()
-	e := expectError[*types.ValidationException](t, err)
+	e := lawstest.ExpectError[*types.ValidationException](t, err)
 	var names []string
 	for _, f := range e.FieldList {
 		names = append(names, aws.ToString(f.Name))

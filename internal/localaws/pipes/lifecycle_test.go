@@ -11,7 +11,6 @@ import (
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
 
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
@@ -20,7 +19,7 @@ import (
 func TestCreatePipeGoesCreatingThenRunning(t *testing.T) {
 	h := newHarness(t, 0)
 	ctx := context.Background()
-	h.hold(t, lifecycle.PipeCreate)
+	lawstest.Hold(t, h.timings, lifecycle.PipeCreate)
 	out, err := h.client.CreatePipe(ctx, createInput("held"))
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +33,7 @@ func TestCreatePipeGoesCreatingThenRunning(t *testing.T) {
 		t.Fatalf("state %s", d.CurrentState)
 	}
 
-	h.release(t, lifecycle.PipeCreate)
+	lawstest.Release(t, h.timings, lifecycle.PipeCreate)
 	arn := h.create(t, createInput("orders"))
 	d := h.waitState(t, "orders", types.PipeStateRunning)
 	m := d.SourceParameters.ManagedStreamingKafkaParameters
@@ -58,7 +57,7 @@ func TestCreatePipeGoesCreatingThenRunning(t *testing.T) {
 		v.InvocationType != "REQUEST_RESPONSE" || v.CurrentState != "RUNNING" || v.DesiredState != "RUNNING" || len(v.ConsumerGroupID) != 36 {
 		t.Fatalf("view %+v", v)
 	}
-	eventually(t, "Runner.Run", func() bool { return h.runner.log() == "run orders" })
+	lawstest.Eventually(t, "Runner.Run", func() bool { return h.runner.log() == "run orders" })
 	if rv := h.runner.view(arn); rv.ConsumerGroupID != v.ConsumerGroupID || rv.CurrentState != "RUNNING" {
 		t.Fatalf("runner view %+v", rv)
 	}
@@ -203,7 +202,7 @@ func TestUpdatePipe(t *testing.T) {
 		d.SourceParameters.FilterCriteria == nil || len(d.SourceParameters.FilterCriteria.Filters) != 1 {
 		t.Fatalf("after update: %+v %+v", m, d.SourceParameters.FilterCriteria)
 	}
-	eventually(t, "runner restart", func() bool { return h.runner.log() == "run upd, stop upd, run upd" })
+	lawstest.Eventually(t, "runner restart", func() bool { return h.runner.log() == "run upd, stop upd, run upd" })
 	if v := h.runner.view(arn); v.BatchSize != 500 || v.InvocationType != "FIRE_AND_FORGET" || v.ConsumerGroupID != "billing" ||
 		len(v.FilterPatterns) != 1 {
 		t.Fatalf("runner view %+v", v)
@@ -236,14 +235,14 @@ func TestUpdatePipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitState(t, "upd", types.PipeStateStopped)
-	eventually(t, "runner stop", func() bool { return strings.HasSuffix(h.runner.log(), "run upd, stop upd") })
+	lawstest.Eventually(t, "runner stop", func() bool { return strings.HasSuffix(h.runner.log(), "run upd, stop upd") })
 
 	// A new target must exist.
 	_, err = h.client.UpdatePipe(ctx, &pipessdk.UpdatePipeInput{Name: aws.String("upd"), RoleArn: aws.String(testRole),
 		Target: aws.String("arn:aws:lambda:us-east-1:000000000000:function:missing")})
 	expectField(t, err, "Target")
 	_, err = h.client.UpdatePipe(ctx, &pipessdk.UpdatePipeInput{Name: aws.String("nope"), RoleArn: aws.String(testRole)})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	_, err = h.client.UpdatePipe(ctx, &pipessdk.UpdatePipeInput{Name: aws.String("upd"), RoleArn: aws.String(testRole),
 		SourceParameters: &types.UpdatePipeSourceParameters{ManagedStreamingKafkaParameters: &types.UpdatePipeSourceManagedStreamingKafkaParameters{
 			BatchSize: aws.Int32(10001)}}})
@@ -264,9 +263,9 @@ func TestUpdatePipePermissionFailureThenFix(t *testing.T) {
 	if !strings.Contains(aws.ToString(d.StateReason), "lambda:InvokeFunction") {
 		t.Fatalf("StateReason %q", aws.ToString(d.StateReason))
 	}
-	eventually(t, "runner stop", func() bool { return h.runner.log() == "run fixme, stop fixme" })
+	lawstest.Eventually(t, "runner stop", func() bool { return h.runner.log() == "run fixme, stop fixme" })
 	_, err := h.client.StartPipe(ctx, &pipessdk.StartPipeInput{Name: aws.String("fixme")})
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 	h.world.allowAll()
 	if _, err := h.client.UpdatePipe(ctx, update); err != nil {
 		t.Fatal(err)
@@ -281,9 +280,9 @@ func TestStartAndStopPipe(t *testing.T) {
 	created := h.waitState(t, "toggle", types.PipeStateRunning)
 
 	_, err := h.client.StartPipe(ctx, &pipessdk.StartPipeInput{Name: aws.String("toggle")})
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 
-	h.hold(t, lifecycle.PipeStop)
+	lawstest.Hold(t, h.timings, lifecycle.PipeStop)
 	out, err := h.client.StopPipe(ctx, &pipessdk.StopPipeInput{Name: aws.String("toggle")})
 	if err != nil {
 		t.Fatal(err)
@@ -293,12 +292,12 @@ func TestStartAndStopPipe(t *testing.T) {
 		t.Fatalf("stop response %+v", out)
 	}
 	_, err = h.client.StopPipe(ctx, &pipessdk.StopPipeInput{Name: aws.String("toggle")})
-	if e := expectError[*types.ConflictException](t, err); aws.ToString(e.ResourceId) != "toggle" || aws.ToString(e.ResourceType) != "pipe" {
+	if e := lawstest.ExpectError[*types.ConflictException](t, err); aws.ToString(e.ResourceId) != "toggle" || aws.ToString(e.ResourceType) != "pipe" {
 		t.Fatalf("conflict %+v", e)
 	}
-	eventually(t, "runner stop", func() bool { return h.runner.log() == "run toggle, stop toggle" })
+	lawstest.Eventually(t, "runner stop", func() bool { return h.runner.log() == "run toggle, stop toggle" })
 
-	h.release(t, lifecycle.PipeStop)
+	lawstest.Release(t, h.timings, lifecycle.PipeStop)
 	h.create(t, createInput("toggle2"))
 	h.waitState(t, "toggle2", types.PipeStateRunning)
 	if _, err := h.client.StopPipe(ctx, &pipessdk.StopPipeInput{Name: aws.String("toggle2")}); err != nil {
@@ -306,7 +305,7 @@ func TestStartAndStopPipe(t *testing.T) {
 	}
 	h.waitState(t, "toggle2", types.PipeStateStopped)
 	_, err = h.client.StopPipe(ctx, &pipessdk.StopPipeInput{Name: aws.String("toggle2")})
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 	sout, err := h.client.StartPipe(ctx, &pipessdk.StartPipeInput{Name: aws.String("toggle2")})
 	if err != nil {
 		t.Fatal(err)
@@ -318,9 +317,9 @@ func TestStartAndStopPipe(t *testing.T) {
 
 	for _, name := range []string{"missing"} {
 		_, err := h.client.StartPipe(ctx, &pipessdk.StartPipeInput{Name: aws.String(name)})
-		expectError[*types.NotFoundException](t, err)
+		lawstest.ExpectError[*types.NotFoundException](t, err)
 		_, err = h.client.StopPipe(ctx, &pipessdk.StopPipeInput{Name: aws.String(name)})
-		expectError[*types.NotFoundException](t, err)
+		lawstest.ExpectError[*types.NotFoundException](t, err)
 	}
 }
 
@@ -351,17 +350,17 @@ func TestStartPipeFailureThenStop(t *testing.T) {
 func TestTransitionalStatesConflict(t *testing.T) {
 	h := newHarness(t, 0)
 	ctx := context.Background()
-	h.hold(t, lifecycle.PipeCreate)
+	lawstest.Hold(t, h.timings, lifecycle.PipeCreate)
 	h.create(t, createInput("busy"))
 	name := aws.String("busy")
 	_, err := h.client.UpdatePipe(ctx, &pipessdk.UpdatePipeInput{Name: name, RoleArn: aws.String(testRole)})
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 	_, err = h.client.StartPipe(ctx, &pipessdk.StartPipeInput{Name: name})
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 	_, err = h.client.StopPipe(ctx, &pipessdk.StopPipeInput{Name: name})
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 	_, err = h.client.DeletePipe(ctx, &pipessdk.DeletePipeInput{Name: name})
-	e := expectError[*types.ConflictException](t, err)
+	e := lawstest.ExpectError[*types.ConflictException](t, err)
 	if !strings.Contains(aws.ToString(e.Message), "CREATING") {
 		t.Fatalf("message %q", aws.ToString(e.Message))
 	}
@@ -372,7 +371,7 @@ func TestDeletePipe(t *testing.T) {
 	ctx := context.Background()
 	arn := h.create(t, createInput("doomed"))
 	h.waitState(t, "doomed", types.PipeStateRunning)
-	h.hold(t, lifecycle.PipeDelete)
+	lawstest.Hold(t, h.timings, lifecycle.PipeDelete)
 	out, err := h.client.DeletePipe(ctx, &pipessdk.DeletePipeInput{Name: aws.String("doomed")})
 	if err != nil {
 		t.Fatal(err)
@@ -384,12 +383,12 @@ func TestDeletePipe(t *testing.T) {
 		t.Fatalf("describe during delete %s/%s", d.CurrentState, d.DesiredState)
 	}
 	_, err = h.client.DeletePipe(ctx, &pipessdk.DeletePipeInput{Name: aws.String("doomed")})
-	expectError[*types.ConflictException](t, err)
+	lawstest.ExpectError[*types.ConflictException](t, err)
 	_, err = h.client.CreatePipe(ctx, createInput("doomed"))
-	expectError[*types.ConflictException](t, err)
-	eventually(t, "runner stop", func() bool { return h.runner.log() == "run doomed, stop doomed" })
+	lawstest.ExpectError[*types.ConflictException](t, err)
+	lawstest.Eventually(t, "runner stop", func() bool { return h.runner.log() == "run doomed, stop doomed" })
 
-	h.release(t, lifecycle.PipeDelete)
+	lawstest.Release(t, h.timings, lifecycle.PipeDelete)
 	arn2 := h.create(t, createInput("gone"))
 	h.waitState(t, "gone", types.PipeStateRunning)
 	if _, err := h.client.DeletePipe(ctx, &pipessdk.DeletePipeInput{Name: aws.String("gone")}); err != nil {
@@ -397,11 +396,11 @@ func TestDeletePipe(t *testing.T) {
 	}
 	h.waitGone(t, arn2)
 	_, err = h.client.DescribePipe(ctx, &pipessdk.DescribePipeInput{Name: aws.String("gone")})
-	if e := expectError[*types.NotFoundException](t, err); aws.ToString(e.Message) != "Pipe gone does not exist." {
+	if e := lawstest.ExpectError[*types.NotFoundException](t, err); aws.ToString(e.Message) != "Pipe gone does not exist." {
 		t.Fatalf("message %q", aws.ToString(e.Message))
 	}
 	_, err = h.client.DeletePipe(ctx, &pipessdk.DeletePipeInput{Name: aws.String("gone")})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 
 	// A failed pipe can be deleted.
 	h.world.deny("kafka:DescribeClusterV2", testCluster)
@@ -447,7 +446,7 @@ func TestPipesAreRegional(t *testing.T) {
 		t.Fatalf("arn %s", aws.ToString(out.Arn))
 	}
 	_, err = h.client.DescribePipe(context.Background(), &pipessdk.DescribePipeInput{Name: aws.String("regional")})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	h.create(t, createInput("regional"))
 	list, err := h.client.ListPipes(context.Background(), &pipessdk.ListPipesInput{})
 	if err != nil || len(list.Pipes) != 1 || !strings.Contains(aws.ToString(list.Pipes[0].Arn), "us-east-1") {
@@ -458,12 +457,10 @@ func TestPipesAreRegional(t *testing.T) {
 func TestThrottleIsThrottlingException(t *testing.T) {
 	h := newHarness(t, 0)
 	ctx := context.Background()
-	if _, err := adminclient.New(*h.cfg.BaseEndpoint).AddFault(ctx, server.Fault{Service: "pipes", Operation: "ListPipes", Throttle: true}); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.AddFault(t, *h.cfg.BaseEndpoint, server.Fault{Service: "pipes", Operation: "ListPipes", Throttle: true})
 	client := pipessdk.NewFromConfig(h.cfg, func(o *pipessdk.Options) { o.RetryMaxAttempts = 1 })
 	_, err := client.ListPipes(ctx, &pipessdk.ListPipesInput{})
-	expectError[*types.ThrottlingException](t, err)
+	lawstest.ExpectError[*types.ThrottlingException](t, err)
 }
 
 // reentrantRunner reads the pipe back from the service while being told it runs.
@@ -493,7 +490,7 @@ func TestRunnerMayCallBackIntoService(t *testing.T) {
 	if _, err := client.CreatePipe(context.Background(), createInput("reentrant")); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Run to read the pipe", func() bool {
+	lawstest.Eventually(t, "Run to read the pipe", func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		return len(r.seen) == 1 && r.seen[0].CurrentState == "RUNNING"

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 const otherFunction = "arn:aws:lambda:us-east-1:000000000000:function:kp-other"
@@ -131,13 +133,13 @@ func TestPipeTags(t *testing.T) {
 
 	missing := "arn:aws:pipes:us-east-1:000000000000:pipe/missing"
 	_, err = h.client.ListTagsForResource(ctx, &pipessdk.ListTagsForResourceInput{ResourceArn: aws.String(missing)})
-	if e := expectError[*types.NotFoundException](t, err); aws.ToString(e.Message) != "Pipe missing does not exist." {
+	if e := lawstest.ExpectError[*types.NotFoundException](t, err); aws.ToString(e.Message) != "Pipe missing does not exist." {
 		t.Fatalf("message %q", aws.ToString(e.Message))
 	}
 	_, err = h.client.TagResource(ctx, &pipessdk.TagResourceInput{ResourceArn: aws.String(missing), Tags: map[string]string{"a": "b"}})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	_, err = h.client.UntagResource(ctx, &pipessdk.UntagResourceInput{ResourceArn: aws.String(missing), TagKeys: []string{"a"}})
-	expectError[*types.NotFoundException](t, err)
+	lawstest.ExpectError[*types.NotFoundException](t, err)
 	_, err = h.client.ListTagsForResource(ctx, &pipessdk.ListTagsForResourceInput{ResourceArn: aws.String("not-an-arn")})
 	expectField(t, err, "resourceArn")
 	keys := make([]string, 51)

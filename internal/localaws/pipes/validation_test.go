@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 func TestCreatePipeValidation(t *testing.T) {
@@ -155,12 +157,12 @@ func TestCreatePipeDuplicateAndQuota(t *testing.T) {
 	ctx := context.Background()
 	h.create(t, createInput("one"))
 	_, err := h.client.CreatePipe(ctx, createInput("one"))
-	if e := expectError[*types.ConflictException](t, err); aws.ToString(e.ResourceId) != "one" || aws.ToString(e.ResourceType) != "pipe" {
+	if e := lawstest.ExpectError[*types.ConflictException](t, err); aws.ToString(e.ResourceId) != "one" || aws.ToString(e.ResourceType) != "pipe" {
 		t.Fatalf("conflict %+v", e)
 	}
 	h.create(t, createInput("two"))
 	_, err = h.client.CreatePipe(ctx, createInput("three"))
-	e := expectError[*types.ServiceQuotaExceededException](t, err)
+	e := lawstest.ExpectError[*types.ServiceQuotaExceededException](t, err)
 	if aws.ToString(e.ResourceId) != "three" || aws.ToString(e.ServiceCode) != "pipes" || aws.ToString(e.QuotaCode) == "" {
 		t.Fatalf("quota %+v", e)
 	}
