@@ -7,19 +7,28 @@ package builtin
 import (
 	"embed"
 	"fmt"
+	"sync"
 )
 
 //go:embed dist
 var dist embed.FS
 
+// zips reads each architecture's zip out of the binary once: a zip is megabytes, reading it copies it,
+// and every reconcile of a pipeline with built-in code asks for it.
+var zips = map[string]func() ([]byte, error){"amd64": readOnce("amd64"), "arm64": readOnce("arm64")}
+
+func readOnce(goarch string) func() ([]byte, error) {
+	return sync.OnceValues(func() ([]byte, error) { return dist.ReadFile("dist/processor-" + goarch + ".zip") })
+}
+
 // Zip returns the provided.al2023 deployment zip of the processor for an architecture ("x86_64" or
-// "arm64"; "" means x86_64).
+// "arm64"; "" means x86_64). Every call returns the same bytes: callers must not modify them.
 func Zip(arch string) ([]byte, error) {
 	goarch := map[string]string{"": "amd64", "x86_64": "amd64", "arm64": "arm64"}[arch]
 	if goarch == "" {
 		return nil, fmt.Errorf("no built-in processor for architecture %q (want x86_64 or arm64)", arch)
 	}
-	b, err := dist.ReadFile("dist/processor-" + goarch + ".zip")
+	b, err := zips[goarch]()
 	if err != nil {
 		return nil, fmt.Errorf("the built-in processor for %s was not built into this manager: run `make lambda-zips` before building it", arch)
 	}

@@ -25,3 +25,17 @@ func TestZip(t *testing.T) {
 		}
 	}
 }
+
+func TestZipIsReadOnce(t *testing.T) {
+	a, err := Zip("x86_64")
+	if err != nil {
+		t.Fatalf("Zip: %v (make test builds the zips first)", err)
+	}
+	b, err := Zip("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &a[0] != &b[0] {
+		t.Errorf("Zip copied the zip again instead of returning the bytes it read once")
+	}
+}
