@@ -2,9 +2,7 @@ package iam
 
 import (
 	"context"
-	"errors"
 	"net/url"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,36 +23,18 @@ const (
 	basicPolicy = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 )
 
-// clock is a settable time source.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 type harness struct {
 	svc      *Service
 	client   *iamsdk.Client
 	cfg      aws.Config
-	clock    *clock
+	clock    *lawstest.Clock
 	timings  *lifecycle.Timings
 	endpoint string
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{clock: &clock{now: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)}, timings: lawstest.Timings(t)}
+	h := &harness{clock: lawstest.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)), timings: lawstest.Timings(t)}
 	h.svc = New(Config{Timings: h.timings, Now: h.clock.Now})
 	_, h.cfg = lawstest.Serve(t, h.svc)
 	h.endpoint = aws.ToString(h.cfg.BaseEndpoint)
@@ -97,13 +77,7 @@ func (o outcome[T]) get(t *testing.T) T {
 // wantErr asserts err is a T (a typed SDK error or smithy.APIError) with the given code and message.
 func wantErr[T smithy.APIError](t *testing.T, err error, code, message string) {
 	t.Helper()
-	var target T
-	if !errors.As(err, &target) {
-		t.Fatalf("error = %v (%T), want %T", err, err, target)
-	}
-	if target.ErrorCode() != code {
-		t.Errorf("ErrorCode() = %q, want %q", target.ErrorCode(), code)
-	}
+	target := lawstest.ExpectAPIError[T](t, err, code)
 	if message != "" && target.ErrorMessage() != message {
 		t.Errorf("ErrorMessage() = %q, want %q", target.ErrorMessage(), message)
 	}

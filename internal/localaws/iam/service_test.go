@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 )
 
@@ -24,10 +25,7 @@ func TestThrottleAndUnknownAction(t *testing.T) {
 	if e := h.svc.Throttle(); e.Status != http.StatusBadRequest || e.Code != "Throttling" {
 		t.Fatalf("Throttle() = %+v", e)
 	}
-	admin := adminclient.New(h.endpoint)
-	if _, err := admin.AddFault(ctx, server.Fault{Service: "iam", Operation: "GetRole", Throttle: true, Count: 1}); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.AddFault(t, h.endpoint, server.Fault{Service: "iam", Operation: "GetRole", Throttle: true, Count: 1})
 	_, err := h.client.GetRole(ctx, &iamsdk.GetRoleInput{RoleName: aws.String("x")})
 	wantErr[smithy.APIError](t, err, "Throttling", "Rate exceeded")
 
