@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 )
 
 // TestAWSCLI drives the control plane with the AWS CLI, as a user of localaws would.
@@ -48,7 +50,7 @@ func TestAWSCLI(t *testing.T) {
 	if created["State"] != "Pending" || created["FunctionArn"] != "arn:aws:lambda:us-east-1:000000000000:function:cli-fn" {
 		t.Fatalf("create-function: %v", created)
 	}
-	waitFor(t, "cli-fn active", func() bool {
+	lawstest.Eventually(t, "cli-fn active", func() bool {
 		cfg := run("get-function", "--function-name", "cli-fn")["Configuration"].(map[string]any)
 		return cfg["State"] == "Active"
 	})

@@ -12,12 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	s3sdk "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
 
 func TestCreateFunctionLifecycle(t *testing.T) {
 	h := newHarness(t)
-	h.slow(t, lifecycle.FunctionCreate)
+	lawstest.Hold(t, h.timings, lifecycle.FunctionCreate)
 	ctx := context.Background()
 	code := zipOf(t, map[string]string{"bootstrap": "#!/bin/sh\n"})
 	in := createInput("kp-fn", code)
@@ -43,7 +44,7 @@ func TestCreateFunctionLifecycle(t *testing.T) {
 	wantError[*types.ResourceConflictException](t, err, "Function already exist: kp-fn")
 
 	// kp-fn stays Pending (its activation was scheduled an hour out); a new function activates at once.
-	h.instant(t, lifecycle.FunctionCreate)
+	lawstest.Release(t, h.timings, lifecycle.FunctionCreate)
 	h.mustActive(t, "kp-fn2")
 	full := h.waitFunction(t, "kp-fn2", func(c *types.FunctionConfiguration) bool { return true })
 	if full.Code == nil || aws.ToString(full.Code.RepositoryType) != "S3" || aws.ToString(full.Code.Location) == "" ||
@@ -226,7 +227,7 @@ func TestUpdateFunctionConfiguration(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	before := h.mustActive(t, "cfg-fn")
-	h.slow(t, lifecycle.FunctionUpdate)
+	lawstest.Hold(t, h.timings, lifecycle.FunctionUpdate)
 	out, err := h.client.UpdateFunctionConfiguration(ctx, &lambdasdk.UpdateFunctionConfigurationInput{
 		FunctionName: aws.String("cfg-fn"), Timeout: aws.Int32(60), MemorySize: aws.Int32(512),
 		Description: aws.String("processor"), Handler: aws.String("main"), Runtime: types.RuntimeProvidedal2,
@@ -249,7 +250,7 @@ func TestUpdateFunctionConfiguration(t *testing.T) {
 		ZipFile: zipOf(t, map[string]string{"bootstrap": "y"})})
 	wantError[*types.ResourceConflictException](t, err, "An update is in progress")
 
-	h.instant(t, lifecycle.FunctionUpdate)
+	lawstest.Release(t, h.timings, lifecycle.FunctionUpdate)
 	h.mustActive(t, "cfg-fn2")
 	_, err = h.client.UpdateFunctionConfiguration(ctx, &lambdasdk.UpdateFunctionConfigurationInput{
 		FunctionName: aws.String("cfg-fn2"), Timeout: aws.Int32(30), RevisionId: aws.String("stale")})
@@ -286,7 +287,7 @@ func TestUpdateFunctionConfiguration(t *testing.T) {
 
 func TestUpdateWhilePending(t *testing.T) {
 	h := newHarness(t)
-	h.slow(t, lifecycle.FunctionCreate)
+	lawstest.Hold(t, h.timings, lifecycle.FunctionCreate)
 	ctx := context.Background()
 	if _, err := h.client.CreateFunction(ctx, createInput("pending-fn", zipOf(t, map[string]string{"bootstrap": "x"}))); err != nil {
 		t.Fatal(err)

@@ -4,17 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	s3sdk "github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/aws/smithy-go"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
@@ -144,21 +141,6 @@ func newHarness(t *testing.T, configure ...func(*Config)) *harness {
 	return h
 }
 
-// slow makes a lifecycle transition take long enough to observe the in-between state.
-func (h *harness) slow(t *testing.T, kind lifecycle.Kind) {
-	t.Helper()
-	if err := h.timings.SetOverride(kind, time.Hour); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (h *harness) instant(t *testing.T, kind lifecycle.Kind) {
-	t.Helper()
-	if err := h.timings.SetOverride(kind, -1); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // zipOf builds a zip holding the given files.
 func zipOf(t *testing.T, files map[string]string) []byte {
 	t.Helper()
@@ -199,7 +181,7 @@ func (h *harness) mustActive(t *testing.T, name string) *lambdasdk.GetFunctionOu
 func (h *harness) waitFunction(t *testing.T, name string, ok func(*types.FunctionConfiguration) bool) *lambdasdk.GetFunctionOutput {
 	t.Helper()
 	var last *lambdasdk.GetFunctionOutput
-	waitFor(t, "function "+name, func() bool {
+	lawstest.Eventually(t, "function "+name, func() bool {
 		out, err := h.client.GetFunction(context.Background(), &lambdasdk.GetFunctionInput{FunctionName: aws.String(name)})
 		if err != nil {
 			t.Fatalf("GetFunction %s: %v", name, err)
@@ -210,25 +192,10 @@ func (h *harness) waitFunction(t *testing.T, name string, ok func(*types.Functio
 	return last
 }
 
-// waitFor polls cond until it holds or a generous deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // wantError asserts err is the typed error T and, when msg is set, that its message contains msg.
 func wantError[T error](t *testing.T, err error, msg string) T {
 	t.Helper()
-	var target T
-	if !errors.As(err, &target) {
-		t.Fatalf("want %T, got %v", target, err)
-	}
+	target := lawstest.ExpectError[T](t, err)
 	if msg != "" && !strings.Contains(err.Error(), msg) {
 		t.Fatalf("want message containing %q, got %v", msg, err)
 	}
@@ -238,11 +205,7 @@ func wantError[T error](t *testing.T, err error, msg string) T {
 // wantValidation asserts a ValidationException (not modelled by the SDK, so a generic API error).
 func wantValidation(t *testing.T, err error, msg string) {
 	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != "ValidationException" {
-		t.Fatalf("want ValidationException, got %v", err)
-	}
-	if !strings.Contains(ae.ErrorMessage(), msg) {
+	if ae := lawstest.ExpectCode(t, err, "ValidationException"); !strings.Contains(ae.ErrorMessage(), msg) {
 		t.Fatalf("want message containing %q, got %q", msg, ae.ErrorMessage())
 	}
 }

@@ -9,20 +9,21 @@ import (
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
 
 func TestInvokeWithoutExecutor(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	h.slow(t, lifecycle.FunctionCreate)
+	lawstest.Hold(t, h.timings, lifecycle.FunctionCreate)
 	if _, err := h.client.CreateFunction(ctx, createInput("pending", zipOf(t, map[string]string{"bootstrap": "x"}))); err != nil {
 		t.Fatal(err)
 	}
 	_, err := h.client.Invoke(ctx, &lambdasdk.InvokeInput{FunctionName: aws.String("pending")})
 	wantError[*types.ResourceConflictException](t, err,
 		"The operation cannot be performed at this time. The function is currently in the following state: Pending")
-	h.instant(t, lifecycle.FunctionCreate)
+	lawstest.Release(t, h.timings, lifecycle.FunctionCreate)
 	h.mustActive(t, "idle")
 	name := aws.String("idle")
 

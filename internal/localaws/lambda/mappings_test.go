@@ -11,6 +11,7 @@ import (
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
 
@@ -22,7 +23,7 @@ func mappingInput(fn, topic string) *lambdasdk.CreateEventSourceMappingInput {
 func (h *harness) waitMapping(t *testing.T, id string, state string) *lambdasdk.GetEventSourceMappingOutput {
 	t.Helper()
 	var last *lambdasdk.GetEventSourceMappingOutput
-	waitFor(t, "mapping "+id+" "+state, func() bool {
+	lawstest.Eventually(t, "mapping "+id+" "+state, func() bool {
 		out, err := h.client.GetEventSourceMapping(context.Background(), &lambdasdk.GetEventSourceMappingInput{UUID: aws.String(id)})
 		if err != nil {
 			t.Fatalf("GetEventSourceMapping: %v", err)
@@ -35,7 +36,7 @@ func (h *harness) waitMapping(t *testing.T, id string, state string) *lambdasdk.
 
 func (h *harness) waitRunner(t *testing.T, want ...string) {
 	t.Helper()
-	waitFor(t, "runner calls", func() bool { return slices.Equal(h.runner.history(), want) })
+	lawstest.Eventually(t, "runner calls", func() bool { return slices.Equal(h.runner.history(), want) })
 }
 
 func TestCreateEventSourceMappingValidation(t *testing.T) {
@@ -95,7 +96,7 @@ func TestEventSourceMappingLifecycle(t *testing.T) {
 	ctx := context.Background()
 	h.mustActive(t, "consumer")
 	h.iam.grant(testRole, "sqs:SendMessage", testQueue)
-	h.slow(t, lifecycle.MappingCreate)
+	lawstest.Hold(t, h.timings, lifecycle.MappingCreate)
 	in := mappingInput("consumer", "orders")
 	in.BatchSize = aws.Int32(10)
 	in.DestinationConfig = &types.DestinationConfig{OnFailure: &types.OnFailure{Destination: aws.String(testQueue)}}
@@ -122,7 +123,7 @@ func TestEventSourceMappingLifecycle(t *testing.T) {
 	wantError[*types.ResourceConflictException](t, err,
 		`The event source arn (" `+testCluster+` ") and function (" consumer ") provided mapping already exists. Please update or delete the existing mapping with UUID `+id)
 
-	h.instant(t, lifecycle.MappingCreate)
+	lawstest.Release(t, h.timings, lifecycle.MappingCreate)
 	second, err := h.client.CreateEventSourceMapping(ctx, mappingInput("consumer", "payments"))
 	if err != nil {
 		t.Fatal(err)
@@ -170,7 +171,7 @@ func TestEventSourceMappingLifecycle(t *testing.T) {
 	_, err = h.client.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: aws.String("5e3b1c1e-0000-4000-8000-000000000000")})
 	wantError[*types.ResourceNotFoundException](t, err, "The resource you requested does not exist.")
 
-	h.slow(t, lifecycle.MappingDelete)
+	lawstest.Hold(t, h.timings, lifecycle.MappingDelete)
 	del, err := h.client.DeleteEventSourceMapping(ctx, &lambdasdk.DeleteEventSourceMappingInput{UUID: aws.String(id2)})
 	if err != nil || aws.ToString(del.State) != "Deleting" {
 		t.Fatalf("delete = %+v, %v", del, err)
@@ -178,7 +179,7 @@ func TestEventSourceMappingLifecycle(t *testing.T) {
 	h.waitMapping(t, id2, "Deleting")
 	_, err = h.client.DeleteEventSourceMapping(ctx, &lambdasdk.DeleteEventSourceMappingInput{UUID: aws.String(id2)})
 	wantError[*types.ResourceInUseException](t, err, "")
-	h.instant(t, lifecycle.MappingDelete)
+	lawstest.Release(t, h.timings, lifecycle.MappingDelete)
 	third, err := h.client.CreateEventSourceMapping(ctx, mappingInput("consumer", "audit"))
 	if err != nil {
 		t.Fatal(err)
@@ -188,13 +189,13 @@ func TestEventSourceMappingLifecycle(t *testing.T) {
 	if _, err := h.client.DeleteEventSourceMapping(ctx, &lambdasdk.DeleteEventSourceMappingInput{UUID: aws.String(id3)}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "mapping deletion", func() bool {
+	lawstest.Eventually(t, "mapping deletion", func() bool {
 		_, err := h.client.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: aws.String(id3)})
 		return err != nil
 	})
 	_, err = h.client.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: aws.String(id3)})
 	wantError[*types.ResourceNotFoundException](t, err, "")
-	waitFor(t, "runner stop after delete", func() bool {
+	lawstest.Eventually(t, "runner stop after delete", func() bool {
 		calls := h.runner.history()
 		return len(calls) > 0 && calls[len(calls)-1] == "stop:"+id3
 	})
@@ -271,7 +272,7 @@ func TestListEventSourceMappingsAndViews(t *testing.T) {
 		h.waitMapping(t, id, "Enabled")
 	}
 	h.svc.Reset()
-	waitFor(t, "stops after reset", func() bool {
+	lawstest.Eventually(t, "stops after reset", func() bool {
 		stops := 0
 		for _, c := range h.runner.history() {
 			if len(c) > 5 && c[:5] == "stop:" {
