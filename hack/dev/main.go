@@ -43,11 +43,11 @@ The local stack is running: kube-apiserver + etcd, localaws and the manager (bot
 
 kubectl:
   export KUBECONFIG=%[1]s
-  %[2]s/bin/k8s/kubectl apply -k config/samples
+  %[2]s/bin/k8s/kubectl apply -k %[2]s/config/samples
   %[2]s/bin/k8s/kubectl get kafkaclusters,kafkapipelines -w
 
 AWS CLI (any credentials; the samples run in ap-northeast-1):
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=ap-northeast-1
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=ap-northeast-1 AWS_REGION=ap-northeast-1
   aws --endpoint-url %[3]s lambda list-functions
   aws --endpoint-url %[3]s logs filter-log-events --log-group-name /aws/lambda/<function name>
   localaws state dump: curl %[3]s/_localaws/state
