@@ -13,9 +13,9 @@ import (
 	kafkasdk "github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/kafka/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/cluster"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/ec2"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
@@ -78,43 +78,16 @@ func (e *env) desired(t *testing.T) cluster.Desired {
 	return d
 }
 
-// writes counts the MSK calls that were not reads.
-func writes(srv *server.Server) map[string]int64 {
-	out := map[string]int64{}
-	for _, c := range srv.Calls() {
-		if c.Service == "kafka" && !strings.HasPrefix(c.Operation, "Describe") && !strings.HasPrefix(c.Operation, "List") &&
-			!strings.HasPrefix(c.Operation, "Get") {
-			out[c.Operation] += c.Count
-		}
-	}
-	return out
-}
-
-func total(m map[string]int64) int64 {
-	var n int64
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
-// ensureSettled calls Ensure until it stops waiting, within a deadline.
+// ensureSettled calls Ensure until it stops waiting, passing on the ARN it learns as the status would.
 func ensureSettled(t *testing.T, svc *cluster.Service, hint string, d cluster.Desired) (cluster.Result, error) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	return awstest.Settle(t, func() (cluster.Result, error) {
 		res, err := svc.Ensure(context.Background(), hint, d)
-		if _, waiting := outcome.AsWaiting(err); !waiting {
-			return res, err
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Ensure still waiting after the deadline: %v", err)
-		}
 		if res.Observed != nil {
 			hint = res.Observed.ARN
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return res, err
+	})
 }
 
 func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
@@ -141,9 +114,9 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 		!strings.HasSuffix(arn, "/"+o.UUID) || !o.IAMAuth || res.Adopted || res.Created {
 		t.Fatalf("settled = %+v (observed %+v)", res, o)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "kafka"))
 	if before != 1 {
-		t.Fatalf("writes = %v, want one CreateClusterV2", writes(e.srv))
+		t.Fatalf("writes = %v, want one CreateClusterV2", awstest.Writes(e.srv, "kafka"))
 	}
 
 	again, err := e.svc.Ensure(ctx, arn, d)
@@ -154,8 +127,8 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	if err != nil || !adopted.Adopted || adopted.Observed.ARN != arn {
 		t.Fatalf("Ensure without hint = %+v, %v", adopted, err)
 	}
-	if after := total(writes(e.srv)); after != before {
-		t.Fatalf("a ready cluster caused %d writes: %v", after-before, writes(e.srv))
+	if after := awstest.Total(awstest.Writes(e.srv, "kafka")); after != before {
+		t.Fatalf("a ready cluster caused %d writes: %v", after-before, awstest.Writes(e.srv, "kafka"))
 	}
 	observed, err := e.svc.Observe(ctx, "", d)
 	if err != nil || observed.ARN != arn || observed.BootstrapBrokers != o.BootstrapBrokers {
@@ -173,9 +146,7 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 
 func TestEnsureWaitsWhileCreating(t *testing.T) {
 	e := setup(t, nil)
-	if err := e.timings.SetOverride(lifecycle.ClusterCreate, time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.ClusterCreate, time.Hour)
 	d := e.desired(t)
 	for i := range 3 {
 		res, err := e.svc.Ensure(context.Background(), "", d)
@@ -183,7 +154,7 @@ func TestEnsureWaitsWhileCreating(t *testing.T) {
 			t.Fatalf("Ensure %d = %+v, %v; want Waiting with the ARN", i, res, err)
 		}
 	}
-	if w := writes(e.srv); total(w) != 1 {
+	if w := awstest.Writes(e.srv, "kafka"); awstest.Total(w) != 1 {
 		t.Fatalf("writes = %v, want one create", w)
 	}
 	if o, err := e.svc.Observe(context.Background(), "", d); err != nil || o.State != "CREATING" || o.BootstrapBrokers != "" {
@@ -203,7 +174,7 @@ func TestNotOwnedClusterIsLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "kafka"))
 
 	for name, call := range map[string]func() error{
 		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
@@ -218,7 +189,7 @@ func TestNotOwnedClusterIsLeftAlone(t *testing.T) {
 	if err != nil || !gone {
 		t.Fatalf("Delete = %v, %v; want gone without touching the foreign cluster", gone, err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "kafka")); after != before {
 		t.Fatalf("the foreign cluster got %d writes", after-before)
 	}
 	desc, err := e.api.DescribeClusterV2(ctx, &kafkasdk.DescribeClusterV2Input{ClusterArn: foreign.ClusterArn})
@@ -235,9 +206,7 @@ func TestDeleteTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.timings.SetOverride(lifecycle.ClusterDelete, 50*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.ClusterDelete, 50*time.Millisecond)
 	gone, err := e.svc.Delete(ctx, res.Observed.ARN, d)
 	if err != nil || gone {
 		t.Fatalf("first Delete = %v, %v; want in progress", gone, err)
@@ -245,20 +214,11 @@ func TestDeleteTwice(t *testing.T) {
 	if o, err := e.svc.Observe(ctx, res.Observed.ARN, d); err == nil && o != nil && o.State != "DELETING" {
 		t.Fatalf("state after Delete = %s", o.State)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !gone {
-		if time.Now().After(deadline) {
-			t.Fatal("cluster not gone after the deadline")
-		}
-		time.Sleep(10 * time.Millisecond)
-		if gone, err = e.svc.Delete(ctx, res.Observed.ARN, d); err != nil {
-			t.Fatal(err)
-		}
-	}
+	awstest.UntilGone(t, func() (bool, error) { return e.svc.Delete(ctx, res.Observed.ARN, d) })
 	if gone, err := e.svc.Delete(ctx, res.Observed.ARN, d); err != nil || !gone {
 		t.Fatalf("Delete again = %v, %v", gone, err)
 	}
-	if n := writes(e.srv)["DeleteCluster"]; n != 1 {
+	if n := awstest.Writes(e.srv, "kafka")["DeleteCluster"]; n != 1 {
 		t.Fatalf("DeleteCluster called %d times", n)
 	}
 	list, err := e.api.ListClustersV2(ctx, &kafkasdk.ListClustersV2Input{})
@@ -291,11 +251,11 @@ func TestEnsureRepairsTagDrift(t *testing.T) {
 	if err != nil || !maps.Equal(desc.ClusterInfo.Tags, d.Owner.Tags(cluster.Component, d.Tags)) {
 		t.Fatalf("tags = %v, %v", desc.ClusterInfo.Tags, err)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "kafka"))
 	if again, err := e.svc.Ensure(ctx, res.Observed.ARN, d); err != nil || again.Updated {
 		t.Fatalf("Ensure after repair = %+v, %v", again, err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "kafka")); after != before {
 		t.Fatalf("repaired cluster caused %d writes", after-before)
 	}
 }
@@ -308,7 +268,7 @@ func TestEnsureRefusesAChangedVPCConfiguration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "kafka"))
 	for name, edit := range map[string]func(*cluster.Desired){
 		"subnets":         func(d *cluster.Desired) { d.SubnetIDs = []string{d.SubnetIDs[0], "subnet-0123456789abcdef0"} },
 		"security groups": func(d *cluster.Desired) { d.SecurityGroupIDs = nil },
@@ -325,7 +285,7 @@ func TestEnsureRefusesAChangedVPCConfiguration(t *testing.T) {
 	if _, err := e.svc.Ensure(ctx, res.Observed.ARN, d); err != nil {
 		t.Fatalf("Ensure with reordered subnets = %v", err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "kafka")); after != before {
 		t.Fatalf("refused changes caused %d writes", after-before)
 	}
 }
@@ -389,9 +349,7 @@ func TestObserveExternal(t *testing.T) {
 	e := setup(t, nil)
 	ctx := context.Background()
 	d := e.desired(t)
-	if err := e.timings.SetOverride(lifecycle.ClusterCreate, time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.ClusterCreate, time.Hour)
 	out, err := e.api.CreateClusterV2(ctx, &kafkasdk.CreateClusterV2Input{ClusterName: aws.String("external"),
 		Serverless: &types.ServerlessRequest{VpcConfigs: []types.VpcConfig{{SubnetIds: d.SubnetIDs}}}})
 	if err != nil {
@@ -411,30 +369,21 @@ func TestObserveExternal(t *testing.T) {
 		t.Fatalf("ObserveExternal of a malformed ARN = %v, want Terminal", err)
 	}
 
-	if err := e.timings.SetOverride(lifecycle.ClusterCreate, 0); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.ClusterCreate, 0)
 	ready, err := e.api.CreateClusterV2(ctx, &kafkasdk.CreateClusterV2Input{ClusterName: aws.String("external-ready"),
 		Serverless: &types.ServerlessRequest{VpcConfigs: []types.VpcConfig{{SubnetIds: d.SubnetIDs}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := total(writes(e.srv))
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		o, err := e.svc.ObserveExternal(ctx, aws.ToString(ready.ClusterArn))
-		if err == nil {
-			if o.State != "ACTIVE" || o.BootstrapBrokers == "" || !o.IAMAuth || len(o.SubnetIDs) != 2 {
-				t.Fatalf("ObserveExternal = %+v", o)
-			}
-			break
-		}
-		if !isWaiting(err) || time.Now().After(deadline) {
-			t.Fatalf("ObserveExternal = %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	before := awstest.Total(awstest.Writes(e.srv, "kafka"))
+	o, err := awstest.Settle(t, func() (*cluster.Observed, error) { return e.svc.ObserveExternal(ctx, aws.ToString(ready.ClusterArn)) })
+	if err != nil {
+		t.Fatalf("ObserveExternal = %v", err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if o.State != "ACTIVE" || o.BootstrapBrokers == "" || !o.IAMAuth || len(o.SubnetIDs) != 2 {
+		t.Fatalf("ObserveExternal = %+v", o)
+	}
+	if after := awstest.Total(awstest.Writes(e.srv, "kafka")); after != before {
 		t.Fatalf("ObserveExternal wrote %d times", after-before)
 	}
 }
@@ -443,7 +392,7 @@ func TestThrottlingIsTransient(t *testing.T) {
 	e := setup(t, nil)
 	d := e.desired(t)
 	svc := cluster.New(kafkasdk.NewFromConfig(e.cfg, func(o *kafkasdk.Options) { o.RetryMaxAttempts = 1 }))
-	addFault(t, e, server.Fault{Service: "kafka", Operation: "ListClustersV2", Throttle: true})
+	lawstest.AddFault(t, aws.ToString(e.cfg.BaseEndpoint), server.Fault{Service: "kafka", Operation: "ListClustersV2", Throttle: true})
 	_, err := svc.Ensure(context.Background(), "", d)
 	var tooMany *types.TooManyRequestsException
 	if err == nil || isWaiting(err) || !errors.As(err, &tooMany) {
@@ -451,13 +400,6 @@ func TestThrottlingIsTransient(t *testing.T) {
 	}
 	if _, ok := outcome.AsTerminal(err); ok {
 		t.Fatalf("throttling classified as Terminal: %v", err)
-	}
-}
-
-func addFault(t *testing.T, e *env, f server.Fault) {
-	t.Helper()
-	if _, err := adminclient.New(aws.ToString(e.cfg.BaseEndpoint)).AddFault(context.Background(), f); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -15,8 +15,10 @@ import (
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/esm"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lambda"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
@@ -69,6 +71,10 @@ func setup(t *testing.T) *env {
 		Code: &types.FunctionCode{ZipFile: zipped.Bytes()}}); err != nil {
 		t.Fatal(err)
 	}
+	// The tests count the mapping and tag writes they cause, not the function's creation.
+	if err := adminclient.New(aws.ToString(cfg.BaseEndpoint)).ResetCalls(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return e
 }
 
@@ -88,46 +94,17 @@ func desired() esm.Desired {
 	}
 }
 
-// writes counts the Lambda mapping and tag calls that were not reads.
-func writes(srv *server.Server) map[string]int64 {
-	out := map[string]int64{}
-	for _, c := range srv.Calls() {
-		if strings.Contains(c.Operation, "EventSourceMapping") && !strings.HasPrefix(c.Operation, "Get") && !strings.HasPrefix(c.Operation, "List") ||
-			c.Operation == "TagResource" || c.Operation == "UntagResource" {
-			out[c.Operation] += c.Count
-		}
-	}
-	return out
-}
-
-func total(m map[string]int64) int64 {
-	var n int64
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
-// settle calls Ensure until it stops waiting, within a deadline.
+// settle calls Ensure until it stops waiting, passing on the UUID it learns as the status would, and fails
+// the test on an error.
 func settle(t *testing.T, svc *esm.Service, hint string, d esm.Desired) esm.Result {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	return awstest.MustSettle(t, func() (esm.Result, error) {
 		res, err := svc.Ensure(context.Background(), hint, d)
-		if _, waiting := outcome.AsWaiting(err); !waiting {
-			if err != nil {
-				t.Fatalf("Ensure: %v", err)
-			}
-			return res
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Ensure still waiting after the deadline: %v", err)
-		}
 		if res.Observed != nil {
 			hint = res.Observed.UUID
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return res, err
+	})
 }
 
 func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
@@ -151,9 +128,9 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 		!strings.HasSuffix(o.FunctionARN, ":function:"+function) || res.Adopted {
 		t.Fatalf("settled = %+v (observed %+v)", res, o)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "lambda"))
 	if before != 1 {
-		t.Fatalf("writes = %v, want one CreateEventSourceMapping", writes(e.srv))
+		t.Fatalf("writes = %v, want one CreateEventSourceMapping", awstest.Writes(e.srv, "lambda"))
 	}
 	if again, err := e.svc.Ensure(ctx, id, d); err != nil || again.Updated || again.Adopted {
 		t.Fatalf("Ensure with hint = %+v, %v", again, err)
@@ -165,8 +142,8 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	if stale, err := e.svc.Ensure(ctx, "00000000-0000-4000-8000-000000000000", d); err != nil || stale.Observed.UUID != id {
 		t.Fatalf("Ensure with a stale hint = %+v, %v", stale, err)
 	}
-	if after := total(writes(e.srv)); after != before {
-		t.Fatalf("a ready mapping caused %d writes: %v", after-before, writes(e.srv))
+	if after := awstest.Total(awstest.Writes(e.srv, "lambda")); after != before {
+		t.Fatalf("a ready mapping caused %d writes: %v", after-before, awstest.Writes(e.srv, "lambda"))
 	}
 	if obs, err := e.svc.Observe(ctx, "", d); err != nil || obs.UUID != id {
 		t.Fatalf("Observe = %+v, %v", obs, err)
@@ -179,17 +156,15 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 
 func TestEnsureWaitsWhileCreating(t *testing.T) {
 	e := setup(t)
-	if err := e.timings.SetOverride(lifecycle.MappingCreate, time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.MappingCreate, time.Hour)
 	for i := range 3 {
 		res, err := e.svc.Ensure(context.Background(), "", desired())
 		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != esm.ReasonCreating || res.Observed == nil {
 			t.Fatalf("Ensure %d = %+v, %v", i, res, err)
 		}
 	}
-	if n := total(writes(e.srv)); n != 1 {
-		t.Fatalf("writes = %v", writes(e.srv))
+	if n := awstest.Total(awstest.Writes(e.srv, "lambda")); n != 1 {
+		t.Fatalf("writes = %v", awstest.Writes(e.srv, "lambda"))
 	}
 	// Lambda refuses to delete a mapping that is still being created: not gone, no error.
 	if gone, err := e.svc.Delete(context.Background(), "", desired()); err != nil || gone {
@@ -206,7 +181,7 @@ func TestNotOwnedMappingIsLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "lambda"))
 	for name, call := range map[string]func() error{
 		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
 		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
@@ -219,7 +194,7 @@ func TestNotOwnedMappingIsLeftAlone(t *testing.T) {
 	if gone, err := e.svc.Delete(ctx, "", d); err != nil || !gone {
 		t.Fatalf("Delete = %v, %v", gone, err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "lambda")); after != before {
 		t.Fatalf("the foreign mapping got %d writes", after-before)
 	}
 	if _, err := e.api.GetEventSourceMapping(ctx, &lambdasdk.GetEventSourceMappingInput{UUID: foreign.UUID}); err != nil {
@@ -232,27 +207,16 @@ func TestDeleteTwice(t *testing.T) {
 	ctx := context.Background()
 	d := desired()
 	id := settle(t, e.svc, "", d).Observed.UUID
-	if err := e.timings.SetOverride(lifecycle.MappingDelete, 50*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.MappingDelete, 50*time.Millisecond)
 	gone, err := e.svc.Delete(ctx, id, d)
 	if err != nil || gone {
 		t.Fatalf("first Delete = %v, %v", gone, err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !gone {
-		if time.Now().After(deadline) {
-			t.Fatal("mapping not gone after the deadline")
-		}
-		time.Sleep(10 * time.Millisecond)
-		if gone, err = e.svc.Delete(ctx, id, d); err != nil {
-			t.Fatal(err)
-		}
-	}
+	awstest.UntilGone(t, func() (bool, error) { return e.svc.Delete(ctx, id, d) })
 	if gone, err := e.svc.Delete(ctx, id, d); err != nil || !gone {
 		t.Fatalf("Delete again = %v, %v", gone, err)
 	}
-	if n := writes(e.srv)["DeleteEventSourceMapping"]; n != 1 {
+	if n := awstest.Writes(e.srv, "lambda")["DeleteEventSourceMapping"]; n != 1 {
 		t.Fatalf("DeleteEventSourceMapping called %d times", n)
 	}
 	var nf *types.ResourceNotFoundException
@@ -297,11 +261,11 @@ func TestEnsureRepairsDriftAndSuspends(t *testing.T) {
 	if resumed := settle(t, e.svc, o.UUID, d).Observed; resumed.State != esm.StateEnabled {
 		t.Fatalf("resumed = %+v", resumed)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "lambda"))
 	if _, err := e.svc.Ensure(ctx, o.UUID, d); err != nil {
 		t.Fatal(err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "lambda")); after != before {
 		t.Fatalf("a settled mapping caused %d writes", after-before)
 	}
 }
@@ -310,7 +274,7 @@ func TestEnsureRefusesImmutableChanges(t *testing.T) {
 	e := setup(t)
 	d := desired()
 	id := settle(t, e.svc, "", d).Observed.UUID
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "lambda"))
 	for name, edit := range map[string]func(*esm.Desired){
 		"topic":             func(d *esm.Desired) { d.Topic = "payments" },
 		"starting position": func(d *esm.Desired) { d.StartingPosition = "TRIM_HORIZON" },
@@ -324,7 +288,7 @@ func TestEnsureRefusesImmutableChanges(t *testing.T) {
 			t.Fatalf("%s: Ensure = %v, want Terminal InvalidSpec", name, err)
 		}
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "lambda")); after != before {
 		t.Fatalf("refused changes caused %d writes", after-before)
 	}
 }

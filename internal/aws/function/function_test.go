@@ -18,6 +18,7 @@ import (
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/queue"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/role"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
@@ -123,29 +124,21 @@ func (e env) resetCalls(t *testing.T) {
 	}
 }
 
-// ensureReady calls Ensure until it stops answering Waiting, as the controller's requeues would, and
-// returns the last result with whether any call created the function.
+// ensureReady calls Ensure until it stops answering Waiting, as the controller's requeues would, passing on
+// the ARN it learns as the status would, and returns the last result with whether any call created the
+// function. It fails the test on an error.
 func ensureReady(t *testing.T, svc *Service, hint string, d Desired) (Result, bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
 	created := false
-	for {
+	res := awstest.MustSettle(t, func() (Result, error) {
 		res, err := svc.Ensure(context.Background(), hint, d)
 		created = created || res.Created
 		if res.Observed != nil {
 			hint = res.Observed.ARN
 		}
-		if _, waiting := outcome.AsWaiting(err); !waiting {
-			if err != nil {
-				t.Fatalf("Ensure: %v", err)
-			}
-			return res, created
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Ensure still waiting after 20s: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return res, err
+	})
+	return res, created
 }
 
 // function reads a function as Lambda holds it.
@@ -186,14 +179,10 @@ func (e env) createFunction(t *testing.T, d Desired, tagMap map[string]string) s
 	return aws.ToString(out.FunctionArn)
 }
 
-// waitUntil polls GetFunction until cond holds, for at most 20 seconds.
+// waitUntil polls GetFunction until cond holds.
 func (e env) waitUntil(t *testing.T, cond func(*lambdasdk.GetFunctionOutput) bool, name string) {
 	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); !cond(e.function(t, name)); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("function %s did not reach the expected state in 20s", name)
-		}
-	}
+	lawstest.Eventually(t, "function "+name+" to reach the expected state", func() bool { return cond(e.function(t, name)) })
 }
 
 func TestEnsureCreatesOnceThenWritesNothing(t *testing.T) {
@@ -238,9 +227,7 @@ func TestEnsureCreatesOnceThenWritesNothing(t *testing.T) {
 
 func TestEnsureReturnsTheFunctionWhileItIsPending(t *testing.T) {
 	e := newEnv(t)
-	if err := e.timings.SetOverride(lifecycle.FunctionCreate, 300*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.FunctionCreate, 300*time.Millisecond)
 	d := e.desired(t)
 	res, err := e.svc.Ensure(context.Background(), "", d)
 	w, ok := outcome.AsWaiting(err)

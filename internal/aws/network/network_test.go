@@ -12,6 +12,7 @@ import (
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/network"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
@@ -48,61 +49,16 @@ func desired() network.Desired {
 	}
 }
 
-// writes counts the calls that were not reads.
-func writes(srv *server.Server) map[string]int64 {
-	out := map[string]int64{}
-	for _, c := range srv.Calls() {
-		if !strings.HasPrefix(c.Operation, "Describe") {
-			out[c.Operation] += c.Count
-		}
-	}
-	return out
-}
-
-func total(m map[string]int64) int64 {
-	var n int64
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
-// ensureReady calls Ensure until it stops waiting, within a deadline.
+// ensureReady calls Ensure until it stops waiting, and fails the test on an error.
 func ensureReady(t *testing.T, e *env, hint string, d network.Desired) network.Result {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, err := e.svc.Ensure(context.Background(), hint, d)
-		if _, waiting := outcome.AsWaiting(err); !waiting {
-			if err != nil {
-				t.Fatalf("Ensure: %v", err)
-			}
-			return res
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Ensure still waiting after the deadline: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return awstest.MustSettle(t, func() (network.Result, error) { return e.svc.Ensure(context.Background(), hint, d) })
 }
 
-// deleteAll calls Delete until it reports gone, within a deadline.
+// deleteAll calls Delete until it reports gone.
 func deleteAll(t *testing.T, e *env, hint string, d network.Desired) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		gone, err := e.svc.Delete(context.Background(), hint, d)
-		if err != nil {
-			t.Fatalf("Delete: %v", err)
-		}
-		if gone {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Delete not gone after the deadline")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	awstest.UntilGone(t, func() (bool, error) { return e.svc.Delete(context.Background(), hint, d) })
 }
 
 func byName(name string) []types.Filter {
@@ -133,18 +89,18 @@ func TestEnsureBuildsTheWholeNetworkOnce(t *testing.T) {
 		"CreateInternetGateway": 1, "AttachInternetGateway": 1, "CreateRouteTable": 2, "CreateRoute": 2,
 		"AssociateRouteTable": 3, "CreateSecurityGroup": 1, "AuthorizeSecurityGroupIngress": 1, "AllocateAddress": 1,
 		"CreateNatGateway": 1}
-	got := writes(e.srv)
+	got := awstest.Writes(e.srv, "ec2")
 	for op, n := range want {
 		if got[op] != n {
 			t.Errorf("%s called %d times, want %d (all writes %v)", op, got[op], n, got)
 		}
 	}
-	if total(got) != total(want) {
+	if awstest.Total(got) != awstest.Total(want) {
 		t.Fatalf("writes %v, want exactly %v", got, want)
 	}
 
 	// A ready network causes no writes, by hint or by name (adopting).
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "ec2"))
 	again, err := e.svc.Ensure(ctx, o.VPCID, d)
 	if err != nil || again.Created || again.Updated || again.Adopted || !reflect.DeepEqual(again.Observed, o) {
 		t.Fatalf("Ensure with hint = %+v, %v", again, err)
@@ -153,7 +109,7 @@ func TestEnsureBuildsTheWholeNetworkOnce(t *testing.T) {
 	if err != nil || !adopted.Adopted || adopted.Created || adopted.Updated || adopted.Observed.VPCID != o.VPCID {
 		t.Fatalf("Ensure without hint = %+v, %v", adopted, err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "ec2")); after != before {
 		t.Fatalf("a ready network caused %d writes", after-before)
 	}
 
@@ -229,9 +185,7 @@ func TestEnsureBuildsTheWholeNetworkOnce(t *testing.T) {
 
 func TestEnsureWaitsWhileTheNatGatewayIsPending(t *testing.T) {
 	e := setup(t)
-	if err := e.timings.SetOverride(lifecycle.NatGatewayCreate, time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.NatGatewayCreate, time.Hour)
 	d := desired()
 	for i := range 2 {
 		res, err := e.svc.Ensure(context.Background(), "", d)
@@ -243,7 +197,7 @@ func TestEnsureWaitsWhileTheNatGatewayIsPending(t *testing.T) {
 			t.Fatalf("Ensure %d observed %+v", i, res.Observed)
 		}
 	}
-	if got := writes(e.srv)["CreateNatGateway"]; got != 1 {
+	if got := awstest.Writes(e.srv, "ec2")["CreateNatGateway"]; got != 1 {
 		t.Fatalf("CreateNatGateway called %d times", got)
 	}
 }
@@ -263,7 +217,7 @@ func TestDeleteRemovesEverythingInReverseOrder(t *testing.T) {
 	if err != nil || !gone {
 		t.Fatalf("Delete again = %v, %v", gone, err)
 	}
-	if got := writes(e.srv)["DeleteNatGateway"]; got != 1 {
+	if got := awstest.Writes(e.srv, "ec2")["DeleteNatGateway"]; got != 1 {
 		t.Fatalf("DeleteNatGateway called %d times", got)
 	}
 	vpcs, err := e.api.DescribeVpcs(ctx, &ec2sdk.DescribeVpcsInput{})
@@ -337,7 +291,7 @@ func TestNotOwnedVPCIsLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := writes(e.srv)
+	before := awstest.Writes(e.srv, "ec2")
 
 	_, err = e.svc.Ensure(ctx, "", d)
 	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != network.ReasonNotOwned || !strings.Contains(err.Error(), "left untouched") {
@@ -350,7 +304,7 @@ func TestNotOwnedVPCIsLeftAlone(t *testing.T) {
 	if err != nil || !gone {
 		t.Fatalf("Delete = %v, %v; want gone without touching the foreign VPC", gone, err)
 	}
-	if after := writes(e.srv); total(after) != total(before) {
+	if after := awstest.Writes(e.srv, "ec2"); awstest.Total(after) != awstest.Total(before) {
 		t.Fatalf("writes went from %v to %v", before, after)
 	}
 	vpcs, err := e.api.DescribeVpcs(ctx, &ec2sdk.DescribeVpcsInput{VpcIds: []string{aws.ToString(foreign.Vpc.VpcId)}})
@@ -402,17 +356,17 @@ func TestEnsureRepairsDrift(t *testing.T) {
 	if err != nil || !res.Updated || res.Created {
 		t.Fatalf("Ensure after drift = %+v, %v", res, err)
 	}
-	got := writes(e.srv)
+	got := awstest.Writes(e.srv, "ec2")
 	for _, op := range []string{"ModifyVpcAttribute", "CreateRoute", "AssociateRouteTable", "AuthorizeSecurityGroupIngress", "CreateTags", "DeleteTags"} {
 		if got[op] == 0 {
 			t.Errorf("%s was not called to repair drift (writes %v)", op, got)
 		}
 	}
-	before := total(got)
+	before := awstest.Total(got)
 	if _, err := e.svc.Ensure(ctx, o.VPCID, d); err != nil {
 		t.Fatal(err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "ec2")); after != before {
 		t.Fatalf("the repaired network caused %d more writes", after-before)
 	}
 	subnets, err := e.api.DescribeSubnets(ctx, &ec2sdk.DescribeSubnetsInput{SubnetIds: []string{o.PublicSubnetID}})
@@ -478,7 +432,7 @@ func TestEnsureRefusesInvalidSpecs(t *testing.T) {
 			}
 		})
 	}
-	if n := total(writes(e.srv)); n != 0 {
+	if n := awstest.Total(awstest.Writes(e.srv, "ec2")); n != 0 {
 		t.Fatalf("invalid specs caused %d writes", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/pipe"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
@@ -68,50 +69,6 @@ func desired() pipe.Desired {
 	}
 }
 
-// writes counts the Pipes calls that were not reads.
-func writes(srv *server.Server) map[string]int64 {
-	out := map[string]int64{}
-	for _, c := range srv.Calls() {
-		if !strings.HasPrefix(c.Operation, "Describe") && !strings.HasPrefix(c.Operation, "List") {
-			out[c.Operation] += c.Count
-		}
-	}
-	return out
-}
-
-func total(m map[string]int64) int64 {
-	var n int64
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
-// settle calls Ensure until it stops waiting, within a deadline.
-func settle(t *testing.T, svc *pipe.Service, hint string, d pipe.Desired) (pipe.Result, error) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, err := svc.Ensure(context.Background(), hint, d)
-		if _, waiting := outcome.AsWaiting(err); !waiting {
-			return res, err
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Ensure still waiting after the deadline: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func mustSettle(t *testing.T, svc *pipe.Service, hint string, d pipe.Desired) pipe.Result {
-	t.Helper()
-	res, err := settle(t, svc, hint, d)
-	if err != nil {
-		t.Fatalf("Ensure: %v", err)
-	}
-	return res
-}
-
 func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	e := setup(t, nil)
 	ctx := context.Background()
@@ -131,9 +88,9 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 		o.ConsumerGroupID != d.ConsumerGroupID || o.StartingPosition != "LATEST" || res.Adopted {
 		t.Fatalf("settled = %+v (observed %+v)", res, o)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "pipes"))
 	if before != 1 {
-		t.Fatalf("writes = %v, want one CreatePipe", writes(e.srv))
+		t.Fatalf("writes = %v, want one CreatePipe", awstest.Writes(e.srv, "pipes"))
 	}
 	if again, err := e.svc.Ensure(ctx, arn, d); err != nil || again.Updated || again.Created || again.Adopted {
 		t.Fatalf("Ensure with hint = %+v, %v", again, err)
@@ -141,8 +98,8 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	if adopted, err := e.svc.Ensure(ctx, "", d); err != nil || !adopted.Adopted || adopted.Observed.ARN != arn {
 		t.Fatalf("Ensure without hint = %+v, %v", adopted, err)
 	}
-	if after := total(writes(e.srv)); after != before {
-		t.Fatalf("a ready pipe caused %d writes: %v", after-before, writes(e.srv))
+	if after := awstest.Total(awstest.Writes(e.srv, "pipes")); after != before {
+		t.Fatalf("a ready pipe caused %d writes: %v", after-before, awstest.Writes(e.srv, "pipes"))
 	}
 	if obs, err := e.svc.Observe(ctx, "", d); err != nil || obs.ARN != arn || obs.CurrentState != "RUNNING" {
 		t.Fatalf("Observe = %+v, %v", obs, err)
@@ -155,17 +112,15 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 
 func TestEnsureWaitsWhileCreating(t *testing.T) {
 	e := setup(t, nil)
-	if err := e.timings.SetOverride(lifecycle.PipeCreate, time.Hour); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.PipeCreate, time.Hour)
 	for i := range 3 {
 		res, err := e.svc.Ensure(context.Background(), "", desired())
 		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != pipe.ReasonCreating || res.Observed == nil || res.Observed.ARN == "" {
 			t.Fatalf("Ensure %d = %+v, %v", i, res, err)
 		}
 	}
-	if n := total(writes(e.srv)); n != 1 {
-		t.Fatalf("writes = %v", writes(e.srv))
+	if n := awstest.Total(awstest.Writes(e.srv, "pipes")); n != 1 {
+		t.Fatalf("writes = %v", awstest.Writes(e.srv, "pipes"))
 	}
 	// A pipe busy in a transition cannot be deleted yet: not gone, no error.
 	if gone, err := e.svc.Delete(context.Background(), "", desired()); err != nil || gone {
@@ -183,7 +138,7 @@ func TestNotOwnedPipeIsLeftAlone(t *testing.T) {
 			TopicName: aws.String("orders")}}}); err != nil {
 		t.Fatal(err)
 	}
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "pipes"))
 	for name, call := range map[string]func() error{
 		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
 		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
@@ -196,7 +151,7 @@ func TestNotOwnedPipeIsLeftAlone(t *testing.T) {
 	if gone, err := e.svc.Delete(ctx, "", d); err != nil || !gone {
 		t.Fatalf("Delete = %v, %v", gone, err)
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "pipes")); after != before {
 		t.Fatalf("the foreign pipe got %d writes", after-before)
 	}
 	if _, err := e.api.DescribePipe(ctx, &pipessdk.DescribePipeInput{Name: aws.String(d.Name)}); err != nil {
@@ -209,27 +164,16 @@ func TestDeleteTwice(t *testing.T) {
 	ctx := context.Background()
 	d := desired()
 	arn := mustSettle(t, e.svc, "", d).Observed.ARN
-	if err := e.timings.SetOverride(lifecycle.PipeDelete, 50*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	lawstest.Override(t, e.timings, lifecycle.PipeDelete, 50*time.Millisecond)
 	gone, err := e.svc.Delete(ctx, arn, d)
 	if err != nil || gone {
 		t.Fatalf("first Delete = %v, %v", gone, err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !gone {
-		if time.Now().After(deadline) {
-			t.Fatal("pipe not gone after the deadline")
-		}
-		time.Sleep(10 * time.Millisecond)
-		if gone, err = e.svc.Delete(ctx, arn, d); err != nil {
-			t.Fatal(err)
-		}
-	}
+	awstest.UntilGone(t, func() (bool, error) { return e.svc.Delete(ctx, arn, d) })
 	if gone, err := e.svc.Delete(ctx, arn, d); err != nil || !gone {
 		t.Fatalf("Delete again = %v, %v", gone, err)
 	}
-	if n := writes(e.srv)["DeletePipe"]; n != 1 {
+	if n := awstest.Writes(e.srv, "pipes")["DeletePipe"]; n != 1 {
 		t.Fatalf("DeletePipe called %d times", n)
 	}
 	var nf *types.NotFoundException
@@ -274,7 +218,7 @@ func TestEnsureRepairsDrift(t *testing.T) {
 	if aws.ToInt32(k.BatchSize) != 10 || aws.ToInt32(k.MaximumBatchingWindowInSeconds) != 5 || aws.ToString(k.TopicName) != "orders" {
 		t.Fatalf("source parameters = %+v", k)
 	}
-	w := writes(e.srv)
+	w := awstest.Writes(e.srv, "pipes")
 	// One of each came from the test itself.
 	if w["UpdatePipe"] != 2 || w["TagResource"] != 2 || w["UntagResource"] != 2 {
 		t.Fatalf("writes = %v, want one repairing UpdatePipe, TagResource and UntagResource", w)
@@ -298,7 +242,7 @@ func TestSuspendAndResume(t *testing.T) {
 	if res = mustSettle(t, e.svc, arn, d); res.Observed.CurrentState != "RUNNING" {
 		t.Fatalf("resumed pipe = %+v", res.Observed)
 	}
-	w := writes(e.srv)
+	w := awstest.Writes(e.srv, "pipes")
 	if w["StopPipe"] != 1 || w["StartPipe"] != 1 || w["UpdatePipe"] != 0 {
 		t.Fatalf("writes = %v", w)
 	}
@@ -311,7 +255,7 @@ func TestCreateStoppedPipe(t *testing.T) {
 	if res := mustSettle(t, e.svc, "", d); res.Observed.CurrentState != "STOPPED" {
 		t.Fatalf("pipe = %+v", res.Observed)
 	}
-	if w := writes(e.srv); total(w) != 1 {
+	if w := awstest.Writes(e.srv, "pipes"); awstest.Total(w) != 1 {
 		t.Fatalf("writes = %v, want only CreatePipe", w)
 	}
 }
@@ -320,7 +264,7 @@ func TestEnsureRefusesImmutableChanges(t *testing.T) {
 	e := setup(t, nil)
 	d := desired()
 	arn := mustSettle(t, e.svc, "", d).Observed.ARN
-	before := total(writes(e.srv))
+	before := awstest.Total(awstest.Writes(e.srv, "pipes"))
 	for name, edit := range map[string]func(*pipe.Desired){
 		"topic":             func(d *pipe.Desired) { d.Topic = "payments" },
 		"starting position": func(d *pipe.Desired) { d.StartingPosition = "TRIM_HORIZON" },
@@ -334,7 +278,7 @@ func TestEnsureRefusesImmutableChanges(t *testing.T) {
 			t.Fatalf("%s: Ensure = %v, want Terminal InvalidSpec", name, err)
 		}
 	}
-	if after := total(writes(e.srv)); after != before {
+	if after := awstest.Total(awstest.Writes(e.srv, "pipes")); after != before {
 		t.Fatalf("refused changes caused %d writes", after-before)
 	}
 }
@@ -392,4 +336,16 @@ func TestCreateRaceAdoptsTheWinner(t *testing.T) {
 	if conflict != 1 {
 		t.Fatalf("CreatePipe conflicts = %d, want 1", conflict)
 	}
+}
+
+// settle calls Ensure until it stops waiting.
+func settle(t *testing.T, svc *pipe.Service, hint string, d pipe.Desired) (pipe.Result, error) {
+	t.Helper()
+	return awstest.Settle(t, func() (pipe.Result, error) { return svc.Ensure(context.Background(), hint, d) })
+}
+
+// mustSettle is settle failing the test on an error.
+func mustSettle(t *testing.T, svc *pipe.Service, hint string, d pipe.Desired) pipe.Result {
+	t.Helper()
+	return awstest.MustSettle(t, func() (pipe.Result, error) { return svc.Ensure(context.Background(), hint, d) })
 }
