@@ -74,10 +74,13 @@ func (d *demo) kubectl(ctx context.Context, args ...string) error {
 	return nil
 }
 
-// transition prints a condition transition with the time since the step began.
-func (d *demo) transition(begin time.Time) func(devstack.Transition) {
+// transitions prints condition transitions with the time since the step began; the conditions found when
+// the wait begins are left out when they only show the state before the step's change.
+func (d *demo) transitions(begin time.Time, initial bool) func(devstack.Transition) {
 	return func(t devstack.Transition) {
-		d.say("+%-6s %s", round(time.Since(begin)), t)
+		if initial || !t.Initial {
+			d.say("+%-6s %s", round(time.Since(begin)), t)
+		}
 	}
 }
 

@@ -63,7 +63,7 @@ func (d *demo) apply(ctx context.Context) error {
 }
 
 func (d *demo) waitReady(ctx context.Context) error {
-	if err := d.stack.WaitReady(ctx, d.transition(time.Now()), d.cluster, d.pipeline); err != nil {
+	if err := d.stack.WaitReady(ctx, d.transitions(time.Now(), true), d.cluster, d.pipeline); err != nil {
 		return err
 	}
 	st := d.pipeline.Status
@@ -129,7 +129,7 @@ func (d *demo) makeFail(ctx context.Context) error {
 	if err := d.kubectl(ctx, "patch", "-n", namespace, "kafkapipelines", pipelineName, "--type", "merge", "-p", failPatch); err != nil {
 		return err
 	}
-	return d.stack.WaitReady(ctx, d.transition(begin), d.pipeline)
+	return d.stack.WaitReady(ctx, d.transitions(begin, false), d.pipeline)
 }
 
 func (d *demo) deadLetter(ctx context.Context) error {
@@ -217,7 +217,7 @@ func (d *demo) deleteAll(ctx context.Context) error {
 	if err := d.kubectl(ctx, "delete", "-n", namespace, "-k", samples, "--wait=false"); err != nil {
 		return err
 	}
-	return d.stack.WaitGone(ctx, d.transition(begin), d.cluster, d.pipeline)
+	return d.stack.WaitGone(ctx, d.transitions(begin, false), d.cluster, d.pipeline)
 }
 
 func (d *demo) checkEmpty(ctx context.Context) error {

@@ -23,6 +23,8 @@ type Transition struct {
 	Object string
 	// Condition is the condition as now observed.
 	Condition metav1.Condition
+	// Initial is true for the conditions as found when the wait began, which may predate it.
+	Initial bool
 }
 
 // String renders the transition on one line.
@@ -82,7 +84,7 @@ func (s *Stack) watch(ctx context.Context, what string, report func(Transition),
 	}
 	seen := map[string]metav1.Condition{}
 	pending := []string{"no object read yet"}
-	for {
+	for round := 0; ; round++ {
 		last := pending
 		pending = nil
 		for _, obj := range objs {
@@ -99,7 +101,7 @@ func (s *Stack) watch(ctx context.Context, what string, report func(Transition),
 					key := objectName(obj) + "/" + c.Type
 					if prev, ok := seen[key]; !ok || prev.Status != c.Status || prev.Reason != c.Reason || prev.Message != c.Message {
 						seen[key] = c
-						report(Transition{Object: objectName(obj), Condition: c})
+						report(Transition{Object: objectName(obj), Condition: c, Initial: round == 0})
 					}
 				}
 			}
