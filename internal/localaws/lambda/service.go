@@ -101,7 +101,7 @@ type regionState struct {
 // New returns an empty Lambda.
 func New(cfg Config) *Service {
 	if cfg.Timings == nil {
-		cfg.Timings, _ = lifecycle.NewTimings("") // the default profile always exists
+		cfg.Timings = lifecycle.DefaultTimings()
 	}
 	s := &Service{cfg: cfg, regions: map[string]*regionState{}}
 	s.routes()

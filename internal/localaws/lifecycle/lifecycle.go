@@ -86,6 +86,12 @@ func NewTimings(profile string) (*Timings, error) {
 	return t, nil
 }
 
+// DefaultTimings returns Timings for DefaultProfile, for services whose configuration names none.
+func DefaultTimings() *Timings {
+	t, _ := NewTimings(DefaultProfile) // DefaultProfile is one of Profiles
+	return t
+}
+
 // SetProfile switches to a named profile, keeping per-kind overrides.
 func (t *Timings) SetProfile(name string) error {
 	if name == "" {

@@ -53,7 +53,7 @@ type Service struct {
 func New(cfg Config) *Service {
 	s := &Service{timings: cfg.Timings, brokers: cfg.Brokers, network: cfg.Network, clusters: map[string]*cluster{}}
 	if s.timings == nil {
-		s.timings, _ = lifecycle.NewTimings(lifecycle.DefaultProfile)
+		s.timings = lifecycle.DefaultTimings()
 	}
 	if s.brokers == nil {
 		s.brokers = placeholderBrokers{}

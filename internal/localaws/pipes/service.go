@@ -75,7 +75,7 @@ type Service struct {
 // New returns a Pipes service with no pipes.
 func New(cfg Config) *Service {
 	if cfg.Timings == nil {
-		cfg.Timings, _ = lifecycle.NewTimings(lifecycle.DefaultProfile)
+		cfg.Timings = lifecycle.DefaultTimings()
 	}
 	if cfg.MaxPipes <= 0 {
 		cfg.MaxPipes = DefaultMaxPipes
