@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
@@ -167,16 +168,8 @@ func immutable(o *Observed, d Desired) error {
 
 // retag makes the mapping's tags equal want, writing only the differences.
 func (s *Service) retag(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
-	arn := aws.String(o.ARN)
-	return tags.Retag(&o.Tags, want, "event source mapping "+o.UUID, awserr.Classifier(tagTerminal...),
-		func(set map[string]string) error {
-			_, err := s.api.TagResource(ctx, &lambda.TagResourceInput{Resource: arn, Tags: set})
-			return err
-		},
-		func(keys []string) error {
-			_, err := s.api.UntagResource(ctx, &lambda.UntagResourceInput{Resource: arn, TagKeys: keys})
-			return err
-		})
+	set, remove := awsapi.LambdaTagCalls(ctx, s.api, o.ARN)
+	return tags.Retag(&o.Tags, want, "event source mapping "+o.UUID, awserr.Classifier(tagTerminal...), set, remove)
 }
 
 // classify is awserr.Classify for mapping writes, except that Lambda refusing a role whose permissions

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
@@ -183,16 +184,8 @@ func (o *Observed) setStatus(state lambdatypes.State, stateReason *string, last 
 // syncTags makes the function's tags equal want with at most one TagResource and one UntagResource call, and
 // reports whether it wrote.
 func (s *Service) syncTags(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
-	arn := aws.String(o.ARN)
-	return tags.Retag(&o.Tags, want, fmt.Sprintf("Lambda function %q", o.Name), classify,
-		func(set map[string]string) error {
-			_, err := s.api.TagResource(ctx, &lambda.TagResourceInput{Resource: arn, Tags: set})
-			return err
-		},
-		func(keys []string) error {
-			_, err := s.api.UntagResource(ctx, &lambda.UntagResourceInput{Resource: arn, TagKeys: keys})
-			return err
-		})
+	set, remove := awsapi.LambdaTagCalls(ctx, s.api, o.ARN)
+	return tags.Retag(&o.Tags, want, fmt.Sprintf("Lambda function %q", o.Name), classify, set, remove)
 }
 
 // classify turns an error of a Lambda write into an outcome: IAM propagation → Waiting; a conflicting
