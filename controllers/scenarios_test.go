@@ -12,9 +12,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
@@ -218,4 +220,56 @@ func externalFunction(ns string) string {
 		Code: &lambdatypes.FunctionCode{ZipFile: zip}})
 	Expect(err).NotTo(HaveOccurred())
 	return aws.ToString(fn.FunctionArn)
+}
+
+var _ = Describe("KafkaPipeline topic", func() {
+	It("creates the topic, grows its partitions, and leaves an unmanaged topic alone", func() {
+		ns, kc := readyCluster("topic")
+		kp := newPipeline(ns, "p", kc.Name)
+		kp.Spec.Topic.Config = map[string]string{"retention.ms": "86400000"}
+		Expect(k8s.Create(ctx, kp)).To(Succeed())
+		waitReady(kp)
+		brokers := kp.Status.Cluster.BootstrapBrokers
+		Expect(partitions(brokers, "test-topic")).To(Equal(3))
+
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(kp), kp)).To(Succeed())
+		patch := client.MergeFrom(kp.DeepCopy())
+		kp.Spec.Topic.Partitions = 6
+		Expect(k8s.Patch(ctx, kp, patch)).To(Succeed())
+		Eventually(func() int32 {
+			Expect(k8s.Get(ctx, client.ObjectKeyFromObject(kp), kp)).To(Succeed())
+			return kp.Status.Topic.Partitions
+		}).WithTimeout(waitTimeout).WithPolling(poll).Should(BeEquivalentTo(6))
+		Expect(partitions(brokers, "test-topic")).To(Equal(6))
+
+		other := newPipeline(ns, "unmanaged", kc.Name)
+		other.Spec.Topic = v1alpha1.Topic{Name: "not-created-here", Create: ptr.To(false)}
+		Expect(k8s.Create(ctx, other)).To(Succeed())
+		waitReady(other)
+		Expect(conditions.Get(conditionsOf(other), v1alpha1.ConditionTopicReady).Message).To(ContainSubstring("not managed"))
+		Expect(partitions(brokers, "not-created-here")).To(Equal(0), "create: false must not create the topic")
+
+		Expect(k8s.Delete(ctx, kp)).To(Succeed())
+		Expect(k8s.Delete(ctx, other)).To(Succeed())
+		waitGone(kp)
+		waitGone(other)
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		waitGone(kc)
+	})
+})
+
+// partitions returns a topic's partition count (0 when it does not exist), asked with a new client so no
+// cached metadata answers.
+func partitions(bootstrap, topic string) int {
+	GinkgoHelper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(bootstrap, ",")...))
+	Expect(err).NotTo(HaveOccurred())
+	defer cl.Close()
+	details, err := kadm.NewClient(cl).ListTopics(ctx, topic)
+	Expect(err).NotTo(HaveOccurred())
+	td, ok := details[topic]
+	if !ok || td.Err != nil {
+		return 0
+	}
+	return len(td.Partitions)
 }
