@@ -13,18 +13,21 @@ import (
 	"github.com/google/pprof/profile"
 )
 
-// localawsPackages prefixes the functions of localaws: heap allocated under them is the emulator's, not
-// the manager's, although both live in this process.
-const localawsPackages = "github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws"
+// localawsPackages prefix the functions whose heap is the emulator's, not the manager's, although both live
+// in this process: localaws itself, and franz-go, whose clients and brokers at rest are localaws's data
+// plane (a consumer per running pipe or mapping, on goroutines of their own, and the brokers). The
+// manager's topic admin also uses franz-go, but closes its client after each call.
+var localawsPackages = []string{"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws",
+	"github.com/twmb/franz-go/"}
 
 // Memory is the process's memory after a garbage collection.
 type Memory struct {
 	// HeapAlloc is the live heap (runtime.MemStats.HeapAlloc) and Sys what the Go runtime got from the OS.
 	HeapAlloc uint64 `json:"heapAllocBytes"`
 	Sys       uint64 `json:"sysBytes"`
-	// HeapLocalAWS is the share of HeapAlloc allocated under localaws's packages (estimated from the heap
-	// profile's samples), and HeapOther the rest:
-	// the manager (controllers, informer caches, AWS SDK clients) and the benchmark's own client.
+	// HeapLocalAWS is the share of HeapAlloc allocated under localawsPackages (estimated from the heap
+	// profile's samples), and HeapOther the rest: the manager (controllers, informer caches, AWS SDK
+	// clients, metrics) and the benchmark's own client and cache.
 	HeapLocalAWS int64 `json:"heapLocalawsBytes"`
 	HeapOther    int64 `json:"heapOtherBytes"`
 	// RSS is the process's resident set (VmRSS) and PeakRSS its high-water mark (VmHWM).
@@ -116,8 +119,13 @@ func attributeHeap(p *profile.Profile) (localaws, other int64) {
 func underLocalAWS(s *profile.Sample) bool {
 	for _, loc := range s.Location {
 		for _, line := range loc.Line {
-			if line.Function != nil && strings.HasPrefix(line.Function.Name, localawsPackages) {
-				return true
+			if line.Function == nil {
+				continue
+			}
+			for _, prefix := range localawsPackages {
+				if strings.HasPrefix(line.Function.Name, prefix) {
+					return true
+				}
 			}
 		}
 	}

@@ -23,7 +23,8 @@ func TestAttributeHeap(t *testing.T) {
 	fn := func(name string) *profile.Location {
 		return &profile.Location{Line: []profile.Line{{Function: &profile.Function{Name: name}}}}
 	}
-	handler := fn(localawsPackages + "/lambda.(*Service).createFunction")
+	handler := fn(localawsPackages[0] + "/lambda.(*Service).createFunction")
+	consumer := fn("github.com/twmb/franz-go/pkg/kgo.(*broker).loadConnection")
 	decode := fn("encoding/json.(*decodeState).literalStore")
 	informer := fn("k8s.io/client-go/tools/cache.(*Reflector).watch")
 	p := &profile.Profile{
@@ -32,11 +33,12 @@ func TestAttributeHeap(t *testing.T) {
 			{Location: []*profile.Location{decode, handler}, Value: []int64{1, 999, 1, 3000}},
 			{Location: []*profile.Location{informer}, Value: []int64{1, 999, 1, 1000}},
 			{Location: []*profile.Location{decode}, Value: []int64{1, 999, 1, 500}},
+			{Location: []*profile.Location{consumer}, Value: []int64{1, 999, 1, 200}},
 		},
 	}
 	localaws, other := attributeHeap(p)
-	if localaws != 3000 || other != 1500 {
-		t.Errorf("attributeHeap = %d, %d, want 3000, 1500", localaws, other)
+	if localaws != 3200 || other != 1500 {
+		t.Errorf("attributeHeap = %d, %d, want 3200, 1500", localaws, other)
 	}
 	if l, o := attributeHeap(&profile.Profile{SampleType: []*profile.ValueType{{Type: "cpu"}}}); l != 0 || o != 0 {
 		t.Errorf("a profile without inuse_space gave %d, %d", l, o)

@@ -67,7 +67,7 @@ func measure(ctx context.Context, s *stack, o options) (Result, error) {
 	res := Result{Settings: Settings{Pipelines: o.n, Concurrency: o.concurrency, Profile: o.profile,
 		Delivery: string(o.delivery), IAMPropagation: Duration(o.iamPropagation), Poll: Duration(o.poll),
 		ResyncPeriod: Duration(o.resyncPeriod), GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(),
-		GoVersion: runtime.Version(), Revision: revision()}}
+		GoVersion: runtime.Version(), Revision: revision(o.root)}}
 	c := s.client
 	if err := createNamespace(ctx, c); err != nil {
 		return res, err

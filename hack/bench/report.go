@@ -51,7 +51,7 @@ type Settings struct {
 	GOMAXPROCS   int      `json:"gomaxprocs"`
 	NumCPU       int      `json:"numCPU"`
 	GoVersion    string   `json:"goVersion"`
-	// Revision is the commit the benchmark was built from ("+dirty" when the tree had changes).
+	// Revision is the commit the benchmark was built from ("-dirty" when the tree had changes).
 	Revision string `json:"revision"`
 }
 

@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"math"
-	"runtime/debug"
+	"os/exec"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -76,20 +77,12 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// revision is the commit this binary was built from, with "+dirty" when the tree had changes.
-func revision() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
+// revision is the commit of the repository at root, with "-dirty" when the tree has changes (the
+// benchmark builds what is in the tree).
+func revision(root string) string {
+	out, err := exec.Command("git", "-C", root, "describe", "--always", "--dirty", "--abbrev=12").Output()
+	if err != nil {
 		return "unknown"
 	}
-	rev, dirty := "unknown", ""
-	for _, s := range info.Settings {
-		switch {
-		case s.Key == "vcs.revision" && len(s.Value) >= 12:
-			rev = s.Value[:12]
-		case s.Key == "vcs.modified" && s.Value == "true":
-			dirty = "+dirty"
-		}
-	}
-	return rev + dirty
+	return strings.TrimSpace(string(out))
 }
