@@ -106,7 +106,7 @@ func Classify(err error, what string, terminalCodes ...string) error {
 	return wrapped
 }
 
-// Classifier returns Classify with terminalCodes bound, for helpers that take the classification of their
+// Classifier returns Classify with terminalCodes bound, for functions that take the classification of their
 // calls' errors (such as tags.Retag).
 func Classifier(terminalCodes ...string) func(err error, what string) error {
 	return func(err error, what string) error { return Classify(err, what, terminalCodes...) }

@@ -14,7 +14,7 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
 
-// fakeT records a helper's failure instead of failing the test that checks the helper.
+// fakeT records how a lawstest function failed instead of failing the test that checks it.
 type fakeT struct {
 	testing.TB
 	failure string
