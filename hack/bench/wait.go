@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -70,7 +71,12 @@ func trueConditions(conds []metav1.Condition) int64 {
 func waitClusterReady(ctx context.Context, c client.Client, stall time.Duration) error {
 	kc := &v1alpha1.KafkaCluster{}
 	err := poll(ctx, stall, func(ctx context.Context) (bool, int64, error) {
-		if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: clusterName}, kc); err != nil {
+		err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: clusterName}, kc)
+		switch {
+		case apierrors.IsNotFound(err):
+			// The benchmark reads from a cache, which may not have seen the create yet.
+			return false, 0, nil
+		case err != nil:
 			return false, 0, fmt.Errorf("reading KafkaCluster %s: %w", clusterName, err)
 		}
 		return isReady(kc, kc.Status.Conditions, kc.Status.ObservedGeneration), trueConditions(kc.Status.Conditions), nil
