@@ -16,15 +16,21 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
 )
 
-// The sample objects, as config/samples names them, and the record the demo sends.
+// The sample objects, as config/samples names them, the record the demo sends and the patch making the
+// function fail.
 const (
-	samples       = "config/samples"
-	namespace     = "default"
-	clusterName   = "shared"
-	pipelineName  = "test-pipeline"
-	helloKafka    = `{"message": "Hello Kafka"}`
-	failPatch     = `{"spec":{"target":{"function":{"managed":{"environment":{"PROCESSOR_FAIL":"true"}}}}}}`
-	pollEvery     = 250 * time.Millisecond
+	samples      = "config/samples"
+	namespace    = "default"
+	clusterName  = "shared"
+	pipelineName = "test-pipeline"
+	helloKafka   = `{"message": "Hello Kafka"}`
+	failPatch    = `{"spec":{"target":{"function":{"managed":{"environment":{"PROCESSOR_FAIL":"true"}}}}}}`
+)
+
+const (
+	// pollEvery is how often the demo looks again at logs and queues.
+	pollEvery = 250 * time.Millisecond
+	// logSettleTime is how long the attempts of a dead-lettered record may take to all show in the log.
 	logSettleTime = 5 * time.Second
 )
 
