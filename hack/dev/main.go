@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
@@ -18,28 +19,44 @@ import (
 
 func main() {
 	addr := flag.String("addr", localaws.DefaultAddr, "localaws listen address")
-	quiet := flag.Bool("quiet", false, "do not print the manager's and localaws's logs")
+	logPath := flag.String("log", "", `file for the manager's and localaws's logs, "-" for stderr (default .dev/dev.log)`)
 	flag.Parse()
-	if err := run(*addr, *quiet); err != nil {
+	if err := run(*addr, *logPath); err != nil {
 		fmt.Fprintln(os.Stderr, "dev:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, quiet bool) (err error) {
+func run(addr, logPath string) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var logs io.Writer = os.Stderr
-	if quiet {
-		logs = nil
+	root, err := devstack.FindRoot()
+	if err != nil {
+		return err
 	}
-	s, err := devstack.Start(ctx, devstack.Options{AWSAddr: addr, Log: logs})
+	var logs io.Writer = os.Stderr
+	if logPath != "-" {
+		if logPath == "" {
+			logPath = filepath.Join(root, ".dev", "dev.log")
+		}
+		if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+			return fmt.Errorf("creating the log directory: %w", err)
+		}
+		f, err := os.Create(logPath)
+		if err != nil {
+			return fmt.Errorf("creating the log file: %w", err)
+		}
+		defer f.Close()
+		logs = f
+	}
+	s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, Log: logs})
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, s.Stop()) }()
 	fmt.Printf(`
 The local stack is running: kube-apiserver + etcd, localaws and the manager (both controllers).
+Their logs: %[4]s
 
 kubectl:
   export KUBECONFIG=%[1]s
@@ -53,8 +70,16 @@ AWS CLI (any credentials; the samples run in ap-northeast-1):
   localaws state dump: curl %[3]s/_localaws/state
 
 Ctrl-C stops everything.
-`, s.Kubeconfig, s.Root, s.Endpoint)
+`, s.Kubeconfig, s.Root, s.Endpoint, logName(logPath))
 	<-ctx.Done()
 	fmt.Println("\nstopping")
 	return nil
+}
+
+// logName says where the logs go.
+func logName(path string) string {
+	if path == "-" {
+		return "stderr"
+	}
+	return path
 }
