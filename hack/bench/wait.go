@@ -13,7 +13,8 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/conditions"
 )
 
-// pollEvery is how often the benchmark lists the objects it waits on.
+// pollEvery is how often the benchmark lists the objects it waits on. The lists read the benchmark's cache
+// without copying the objects: the waits only look at them.
 const pollEvery = 250 * time.Millisecond
 
 // check looks once at what is waited on: done ends the wait; progress is any number that changes while
@@ -127,7 +128,7 @@ func waitPipelinesReady(ctx context.Context, c client.Client, n int, stall time.
 	}
 	var list v1alpha1.KafkaPipelineList
 	err := poll(ctx, stall, func(ctx context.Context) (bool, int64, error) {
-		if err := c.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		if err := c.List(ctx, &list, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
 			return false, 0, fmt.Errorf("listing pipelines: %w", err)
 		}
 		now := time.Now()
@@ -180,7 +181,7 @@ func blockers(items []v1alpha1.KafkaPipeline) (map[string]int, string) {
 func waitPipelinesGone(ctx context.Context, c client.Client, stall time.Duration) (left map[string]int, err error) {
 	var list v1alpha1.KafkaPipelineList
 	err = poll(ctx, stall, func(ctx context.Context) (bool, int64, error) {
-		if err := c.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		if err := c.List(ctx, &list, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
 			return false, 0, fmt.Errorf("listing pipelines: %w", err)
 		}
 		// Deleting a part removes its condition: fewer objects or fewer conditions is progress.
