@@ -23,12 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/cluster"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/esm"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/function"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/network"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/pipe"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/conditions"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
@@ -45,11 +40,7 @@ var testDelays = map[lifecycle.Kind]time.Duration{
 
 func init() {
 	// The controllers' state-aware waits are minutes against AWS; scale them to the test delays.
-	cluster.CreatingDelay, cluster.BusyDelay = 200*time.Millisecond, 200*time.Millisecond
-	pipe.TransitionDelay, esm.TransitionDelay = 200*time.Millisecond, 200*time.Millisecond
-	function.PendingWait, function.UpdateWait, function.PropagationWait = 200*time.Millisecond, 200*time.Millisecond, 500*time.Millisecond
-	network.NatGatewayDelay, network.DependencyDelay = 200*time.Millisecond, 200*time.Millisecond
-	dependencyPoll = 300 * time.Millisecond
+	ShortenWaits(200 * time.Millisecond)
 }
 
 const (

@@ -24,7 +24,7 @@ import (
 )
 
 // inUsePoll is how often a cluster whose deletion waits for its pipelines looks again.
-const inUsePoll = 10 * time.Second
+var inUsePoll = 10 * time.Second
 
 // Options are the settings both reconcilers share.
 type Options struct {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
@@ -134,11 +135,7 @@ func (p *pipelineParts) ensureCluster(ctx context.Context) (string, error) {
 		return "", outcome.Wait(dependencyPoll, v1alpha1.ReasonDependencyNotReady,
 			"KafkaCluster %s does not exist in namespace %s", ref.Name, p.kp.Namespace)
 	}
-	if !conditions.IsTrue(kc.Status.Conditions, v1alpha1.ConditionReady) || kc.Status.ObservedGeneration != kc.Generation {
-		msg := "is not ready yet"
-		if c := conditions.Get(kc.Status.Conditions, v1alpha1.ConditionReady); c != nil && c.Message != "" {
-			msg = "is not ready: " + c.Message
-		}
+	if msg := clusterNotReady(kc); msg != "" {
 		return "", outcome.Wait(dependencyPoll, v1alpha1.ReasonDependencyNotReady, "KafkaCluster %s %s", ref.Name, msg)
 	}
 	st.ARN, st.BootstrapBrokers = kc.Status.ARN, kc.Status.BootstrapBrokers
@@ -439,6 +436,22 @@ func (p *pipelineParts) deleteSteps(ctx context.Context) ([]deleteStep, error) {
 			}})
 	}
 	return steps, nil
+}
+
+// clusterNotReady says why a KafkaCluster cannot be used yet, or "" when it is Ready for its current spec.
+func clusterNotReady(kc *v1alpha1.KafkaCluster) string {
+	ready := conditions.Get(kc.Status.Conditions, v1alpha1.ConditionReady)
+	switch {
+	case !kc.DeletionTimestamp.IsZero():
+		return "is being deleted"
+	case kc.Status.ObservedGeneration != kc.Generation:
+		return "has changes that are not reconciled yet"
+	case ready == nil:
+		return "is not ready yet"
+	case ready.Status != metav1.ConditionTrue:
+		return "is not ready: " + ready.Message
+	}
+	return ""
 }
 
 // missingExternal reports an existing resource named in the spec that AWS does not have: someone must

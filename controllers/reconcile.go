@@ -26,7 +26,7 @@ import (
 const Finalizer = "streaming.kafkapipeline.dev/finalizer"
 
 // deletePoll is how often a deletion in progress is looked at again.
-const deletePoll = 5 * time.Second
+var deletePoll = 5 * time.Second
 
 // managedObject is a KafkaCluster or KafkaPipeline as the shared reconcile loop sees it.
 type managedObject interface {

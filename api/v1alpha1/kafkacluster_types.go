@@ -201,7 +201,7 @@ type NetworkStatus struct {
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:shortName=kc,categories=kafkapipeline
+// +kubebuilder:resource:shortName=kc,categories=streaming
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.state`,description="MSK cluster state"

@@ -561,7 +561,7 @@ type EventSourceMappingStatus struct {
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:shortName=kp,categories=kafkapipeline
+// +kubebuilder:resource:shortName=kp,categories=streaming
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Topic",type=string,JSONPath=`.spec.topic.name`

@@ -16,30 +16,12 @@ import (
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/controllers"
 	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/cluster"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/esm"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/function"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/network"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/pipe"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/queue"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
 	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/builtin"
 )
 
 // managerStopTimeout bounds how long Stop waits for the controllers to finish their reconciles.
 const managerStopTimeout = 30 * time.Second
-
-// setPolls makes the manager look again at AWS resources in transition every d instead of the tens of
-// seconds real AWS calls for: localaws's transitions take a second or two. The waits are package variables
-// of the AWS packages, so this applies to every manager in the process.
-func setPolls(d time.Duration) {
-	cluster.CreatingDelay, cluster.BusyDelay = d, d
-	network.NatGatewayDelay, network.DependencyDelay = d, d
-	function.PendingWait, function.UpdateWait, function.PropagationWait = d, d, d
-	pipe.TransitionDelay, esm.TransitionDelay = d, d
-	queue.DeletedRecentlyWait = d
-	kafka.UnreachableRetry = d
-}
 
 // setLogger sends controller-runtime's logs (the manager's and envtest's) to w, or discards them.
 func setLogger(w io.Writer) {
@@ -52,7 +34,7 @@ func setLogger(w io.Writer) {
 // startManager runs both controllers in a manager against the stack's Kubernetes API and localaws, as
 // cmd/manager does, with plaintext Kafka (the local brokers have no TLS).
 func (s *Stack) startManager(ctx context.Context, opts Options) error {
-	setPolls(opts.Poll)
+	controllers.ShortenWaits(opts.Poll)
 	mgr, err := ctrl.NewManager(s.REST, ctrl.Options{
 		Scheme: Scheme,
 		// Several stacks may run one after another in one test process; controller names repeat.
