@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
+	"github.com/kafkapipeline/kafka-pipeline-operator/controllers"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
 )
 
@@ -56,7 +57,7 @@ func main() {
 	flag.DurationVar(&o.iamPropagation, "iam-propagation", 10*time.Second,
 		"the manager's wait after a role changes (cmd/manager's default is 10s)")
 	flag.DurationVar(&o.poll, "poll", 0,
-		"the manager's wait before looking again at an AWS resource in transition (0 keeps its built-in waits)")
+		"the manager's waits before looking again at a resource in transition, a dependency or a deletion (0 keeps its built-in waits)")
 	flag.DurationVar(&o.resyncPeriod, "resync-period", time.Hour,
 		"the manager's resync period; the resync phase forces one resync by touching an annotation")
 	flag.DurationVar(&o.stall, "stall", 3*time.Minute, "give up a phase when nothing moved for this long")
@@ -114,7 +115,7 @@ func run(o options) (err error) {
 	}
 	setLogger(o.log)
 	if o.poll > 0 {
-		setTransitionPolls(o.poll)
+		controllers.ShortenWaits(o.poll)
 	}
 	if o.cpuProfile != "" {
 		stopProfile, err := startCPUProfile(o.cpuProfile)
