@@ -62,7 +62,7 @@ demo: k8s-bins lambda-zips ## Run the original stack end to end on this machine,
 	go run ./hack/demo
 
 .PHONY: bench
-bench: k8s-bins lambda-zips ## Run the scale benchmark: one cluster, N pipelines (BENCH_FLAGS="-n 1000 -json"); see docs/benchmarks.md.
+bench: k8s-bins lambda-zips ## Run the scale benchmark: one cluster, N pipelines (BENCH_FLAGS="-n 1000 -save r.json"); see docs/benchmarks.md.
 	go run ./hack/bench $(BENCH_FLAGS)
 
 .PHONY: dev

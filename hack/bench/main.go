@@ -45,6 +45,7 @@ type options struct {
 	logPath        string
 	log            io.Writer
 	show           string
+	save           string
 }
 
 func main() {
@@ -68,7 +69,8 @@ func main() {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.StringVar(&o.memProfile, "memprofile", "", "write a heap profile, taken with every pipeline Ready, to this file")
 	flag.StringVar(&o.logPath, "log", "", "write the manager's and localaws's logs to this file (default: discard)")
-	flag.StringVar(&o.show, "show", "", "print the tables of a result saved with -json, and run nothing")
+	flag.StringVar(&o.save, "save", "", "also write the result as JSON to this file")
+	flag.StringVar(&o.show, "show", "", "print the tables of a result saved with -json or -save, and run nothing")
 	flag.Parse()
 	o.delivery = v1alpha1.Delivery(delivery)
 	run := run
@@ -140,6 +142,11 @@ func run(o options) (err error) {
 	if err != nil {
 		return err
 	}
+	if o.save != "" {
+		if err := saveJSON(o.save, res); err != nil {
+			return err
+		}
+	}
 	if o.json {
 		return writeJSON(os.Stdout, res)
 	}
@@ -157,6 +164,19 @@ func show(o options) error {
 		return fmt.Errorf("decoding the result %s: %w", o.show, err)
 	}
 	return writeTable(os.Stdout, res)
+}
+
+// saveJSON writes the result as JSON to path.
+func saveJSON(path string, res Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating the result file: %w", err)
+	}
+	if err := writeJSON(f, res); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the result to %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // startCPUProfile profiles the process's CPU into path until the returned function is called.

@@ -29,7 +29,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// String rounds the duration for the table.
+// String rounds the duration for the table, never below the millisecond JSON keeps.
 func (d Duration) String() string {
 	t := time.Duration(d)
 	switch {
@@ -38,7 +38,7 @@ func (d Duration) String() string {
 	case t >= time.Second:
 		return t.Round(10 * time.Millisecond).String()
 	}
-	return t.Round(100 * time.Microsecond).String()
+	return t.Round(time.Millisecond).String()
 }
 
 // Latencies are the quantiles of a set of durations.

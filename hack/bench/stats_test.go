@@ -51,7 +51,7 @@ func TestDurationString(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		12345 * time.Millisecond:   "12.3s",
 		1234567 * time.Microsecond: "1.23s",
-		1234567 * time.Nanosecond:  "1.2ms",
+		1234567 * time.Nanosecond:  "1ms",
 	} {
 		if got := Duration(d).String(); got != want {
 			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
