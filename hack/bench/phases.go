@@ -13,6 +13,7 @@ import (
 // meter records where the counters stood when a phase began.
 type meter struct {
 	s           *stack
+	controller  string
 	concurrency int
 	start       time.Time
 	cpu         time.Duration
@@ -21,18 +22,18 @@ type meter struct {
 	ctrl        controllerStats
 }
 
-// begin reads every counter at the start of a phase.
-func begin(ctx context.Context, s *stack, concurrency int) (*meter, error) {
+// begin reads every counter at the start of a phase whose work the named controller does.
+func begin(ctx context.Context, s *stack, controller string, concurrency int) (*meter, error) {
 	calls, err := s.admin.Calls(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ctrl, err := readController(pipelineController)
+	ctrl, err := readController(controller)
 	if err != nil {
 		return nil, err
 	}
-	return &meter{s: s, concurrency: concurrency, start: time.Now(), cpu: cpuTime(), calls: calls,
-		writes: s.writes.snapshot(), ctrl: ctrl}, nil
+	return &meter{s: s, controller: controller, concurrency: concurrency, start: time.Now(), cpu: cpuTime(),
+		calls: calls, writes: s.writes.snapshot(), ctrl: ctrl}, nil
 }
 
 // end reads the counters again and summarizes the phase over n pipelines.
@@ -42,7 +43,7 @@ func (m *meter) end(ctx context.Context, n int) (Phase, error) {
 	if err != nil {
 		return Phase{}, err
 	}
-	ctrl, err := readController(pipelineController)
+	ctrl, err := readController(m.controller)
 	if err != nil {
 		return Phase{}, err
 	}
@@ -74,7 +75,7 @@ func measure(ctx context.Context, s *stack, o options) (Result, error) {
 	}
 
 	progress("creating the KafkaCluster (network.create) and waiting for Ready")
-	m, err := begin(ctx, s, o.concurrency)
+	m, err := begin(ctx, s, clusterController, o.concurrency)
 	if err != nil {
 		return res, err
 	}
@@ -121,7 +122,7 @@ func measure(ctx context.Context, s *stack, o options) (Result, error) {
 // pipelines that became Ready.
 func createPhase(ctx context.Context, s *stack, o options, res *Result) ([]string, error) {
 	progress("creating %d KafkaPipelines at once and waiting for Ready", o.n)
-	m, err := begin(ctx, s, o.concurrency)
+	m, err := begin(ctx, s, pipelineController, o.concurrency)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +177,7 @@ func createPhase(ctx context.Context, s *stack, o options, res *Result) ([]strin
 // all and is idle.
 func resyncPhase(ctx context.Context, s *stack, o options, ready []string, res *Result) error {
 	progress("forcing a resync of %d Ready pipelines", len(ready))
-	m, err := begin(ctx, s, o.concurrency)
+	m, err := begin(ctx, s, pipelineController, o.concurrency)
 	if err != nil {
 		return err
 	}
@@ -208,7 +209,7 @@ func resyncPhase(ctx context.Context, s *stack, o options, ready []string, res *
 // deletePhase deletes every pipeline at once and waits until they are gone, then deletes the cluster.
 func deletePhase(ctx context.Context, s *stack, o options, res *Result) error {
 	progress("deleting %d KafkaPipelines at once", o.n)
-	m, err := begin(ctx, s, o.concurrency)
+	m, err := begin(ctx, s, pipelineController, o.concurrency)
 	if err != nil {
 		return err
 	}
@@ -233,7 +234,7 @@ func deletePhase(ctx context.Context, s *stack, o options, res *Result) error {
 	}
 	progress("pipelines deleted in %s; deleting the KafkaCluster", res.Delete.Makespan)
 
-	if m, err = begin(ctx, s, o.concurrency); err != nil {
+	if m, err = begin(ctx, s, clusterController, o.concurrency); err != nil {
 		return err
 	}
 	if err := s.client.Delete(ctx, newCluster()); err != nil {

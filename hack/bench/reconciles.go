@@ -8,8 +8,11 @@ import (
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 )
 
-// pipelineController is the KafkaPipeline controller's name in controller-runtime's metrics.
-const pipelineController = "kafkapipeline"
+// The controllers' names in controller-runtime's metrics.
+const (
+	pipelineController = "kafkapipeline"
+	clusterController  = "kafkacluster"
+)
 
 // controllerStats is a reading of one controller's controller-runtime metrics.
 type controllerStats struct {
@@ -82,7 +85,8 @@ func label(m *dto.Metric, name string) string {
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
-// ReconcileStats is what the KafkaPipeline controller did in a phase.
+// ReconcileStats is what a controller did in a phase: the KafkaCluster controller in the cluster's
+// phases, the KafkaPipeline controller in the others.
 type ReconcileStats struct {
 	// Reconciles is the number of finished reconciles, and ByResult splits them by result.
 	Reconciles float64            `json:"reconciles"`

@@ -69,7 +69,7 @@ type Phase struct {
 	// pipeline.
 	KubeWrites            map[string]int64 `json:"kubeWrites"`
 	KubeWritesPerPipeline float64          `json:"kubeWritesPerPipeline"`
-	// Reconciles is what the KafkaPipeline controller did.
+	// Reconciles is what the controller of the phase's objects did.
 	Reconciles ReconcileStats `json:"reconciles"`
 	// Left counts the pipelines that did not finish the phase, by first unfinished condition and reason.
 	Left map[string]int `json:"left,omitempty"`
@@ -113,16 +113,17 @@ func writeTable(out io.Writer, r Result) error {
 		s.Concurrency, s.IAMPropagation, poll, s.ResyncPeriod)
 	fmt.Fprintf(w, "machine\t%d CPUs, GOMAXPROCS %d, %s, revision %s\n\n", s.NumCPU, s.GOMAXPROCS, s.GoVersion, s.Revision)
 
-	fmt.Fprintf(w, "phase\tmakespan\tCPU\tAWS calls\tper pipeline\tAWS writes/pipeline\tkube writes/pipeline\treconciles/pipeline\tmean reconcile\tworker use\n")
+	fmt.Fprintf(w, "phase\tmakespan\tCPU\tAWS calls\tper pipeline\tAWS writes/pipeline\tkube writes/pipeline\treconciles\tper pipeline\tmean reconcile\tworker use\n")
 	for _, p := range []struct {
 		name string
 		ph   Phase
 	}{{"cluster Ready", r.Cluster}, {"pipelines Ready", r.Create.Phase}, {"resync", r.Resync},
 		{"pipelines deleted", r.Delete}, {"cluster deleted", r.ClusterDelete}} {
 		ph := p.ph
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%.0f%%\n", p.name, ph.Makespan, ph.CPU, ph.Calls.Total,
-			ph.Calls.PerPipeline, ph.Calls.WritesPerPipeline, ph.KubeWritesPerPipeline, ph.Reconciles.PerPipeline,
-			ph.Reconciles.MeanReconcile, 100*ph.Reconciles.WorkerUtilization)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%.0f%%\n", p.name, ph.Makespan, ph.CPU, ph.Calls.Total,
+			perPipeline(ph, ph.Calls.PerPipeline, "%.1f"), perPipeline(ph, ph.Calls.WritesPerPipeline, "%.1f"),
+			perPipeline(ph, ph.KubeWritesPerPipeline, "%.1f"), ph.Reconciles.Reconciles,
+			perPipeline(ph, ph.Reconciles.PerPipeline, "%.2f"), ph.Reconciles.MeanReconcile, 100*ph.Reconciles.WorkerUtilization)
 	}
 	c := r.Create
 	fmt.Fprintf(w, "\ntime to Ready\tp50 %s\tp95 %s\tmax %s\t(%d of %d Ready)\n", c.TimeToReady.P50, c.TimeToReady.P95,
@@ -158,6 +159,14 @@ func writeTable(out io.Writer, r Result) error {
 		}
 	}
 	return nil
+}
+
+// perPipeline formats a per-pipeline figure, or "-" for a phase about the cluster alone.
+func perPipeline(ph Phase, v float64, format string) string {
+	if ph.Pipelines == 0 {
+		return "-"
+	}
+	return fmt.Sprintf(format, v)
 }
 
 // writeOperations prints one phase's calls by operation, and what did not finish.

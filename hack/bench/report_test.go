@@ -31,7 +31,7 @@ func TestWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"pipelines Ready    40s", "(8 of 10 Ready)", "64.0 MiB", "WRITE    pipes  CreatePipe",
+		"pipelines Ready    40s", "cluster Ready      0s        0s   0          -             -", "(8 of 10 Ready)", "64.0 MiB", "WRITE    pipes  CreatePipe",
 		"kube writes status.patch=100 patch=10", "not finished: FunctionRoleReady/QuotaExceeded=2",
 		"PROBLEMS", "2 of 10 pipelines never became Ready", "revision abc",
 	} {
