@@ -48,7 +48,7 @@ vet: ## Run go vet.
 ##@ Test
 
 .PHONY: test
-test: k8s-bins lambda-zips test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
+test: k8s-bins lambda-zips kustomize test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-deps
