@@ -31,7 +31,7 @@ import (
 
 // world is a localaws instance with SDK clients and an ACTIVE MSK cluster with two topics.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	inst    *localaws.Instance
 	ctx     context.Context
 	cluster string
@@ -43,14 +43,14 @@ type world struct {
 	sqs     *sqssdk.Client
 }
 
-func must(t *testing.T, err error, what string) {
+func must(t testing.TB, err error, what string) {
 	t.Helper()
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
+func waitUntil(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
@@ -61,7 +61,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	inst, err := localaws.Start(context.Background(), localaws.Options{Addr: "127.0.0.1:0", Profile: "instant", TimeScale: 0.001})
 	must(t, err, "starting localaws")
