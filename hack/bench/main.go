@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
-	"github.com/kafkapipeline/kafka-pipeline-operator/controllers"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
 )
 
@@ -114,10 +113,6 @@ func run(o options) (err error) {
 		}
 		defer f.Close()
 		o.log = f
-	}
-	setLogger(o.log)
-	if o.poll > 0 {
-		controllers.ShortenWaits(o.poll)
 	}
 	if o.cpuProfile != "" {
 		stopProfile, err := startCPUProfile(o.cpuProfile)

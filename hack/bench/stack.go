@@ -4,105 +4,76 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
-	logf "sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
-	"github.com/kafkapipeline/kafka-pipeline-operator/controllers"
-	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
-	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/builtin"
 )
 
 // region is where the benchmark's cluster and pipelines live.
-const region = "us-east-1"
+const region = devstack.DefaultRegion
 
 // stack is the system under test: kube-apiserver and etcd (envtest), localaws and the manager, the last two
-// in this process.
+// in this process, as internal/devstack runs them, with the benchmark's own client and write counter.
 type stack struct {
-	env    *envtest.Environment
-	rest   *rest.Config
+	dev    *devstack.Stack
 	client client.Client
-	local  *localaws.Instance
 	admin  *adminclient.Client
 	writes *writeCounter
 
-	stopManager func() error
-	stopCache   context.CancelFunc
+	// tmp holds the stack's kubeconfig, so that it does not replace the one of `make dev`.
+	tmp       string
+	stopCache context.CancelFunc
 }
 
 // startStack starts the Kubernetes API from the assets directory with the CRDs under root, localaws with
-// the options' profile, and the manager with both controllers.
+// the options' profile, and the manager with both controllers (plaintext Kafka: the local brokers have no
+// TLS), with the client-side rate limit off as cmd/manager's configuration has it and every Kubernetes
+// write counted.
 func startStack(ctx context.Context, o options) (*stack, error) {
 	s := &stack{writes: newWriteCounter()}
-	if err := s.startKubernetes(o); err != nil {
+	tmp, err := os.MkdirTemp("", "bench-")
+	if err != nil {
+		return nil, fmt.Errorf("creating a directory for the kubeconfig: %w", err)
+	}
+	s.tmp = tmp
+	// localaws's Lambda delays are not scaled, and the manager keeps its built-in waits unless -poll is
+	// given; a zero IAM propagation means no wait.
+	opts := devstack.Options{Root: o.root, Assets: o.assets, AWSAddr: "127.0.0.1:0", Region: region,
+		Profile: o.profile, TimeScale: 1, Kubeconfig: filepath.Join(tmp, "kubeconfig"), ClusterID: "bench",
+		IAMPropagation: o.iamPropagation, Poll: o.poll, ResyncPeriod: o.resyncPeriod,
+		MaxConcurrentReconciles: o.concurrency, Unthrottled: true, NewClient: s.writes.newClient, Log: o.log}
+	if opts.IAMPropagation == 0 {
+		opts.IAMPropagation = -1
+	}
+	if opts.Poll == 0 {
+		opts.Poll = -1
+	}
+	if s.dev, err = devstack.Start(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.stop())
 	}
+	s.admin = s.dev.Admin
 	if err := s.startClient(ctx); err != nil {
-		return nil, errors.Join(err, s.stop())
-	}
-	if err := s.startAWS(ctx, o); err != nil {
-		return nil, errors.Join(err, s.stop())
-	}
-	if err := s.startManager(ctx, o); err != nil {
 		return nil, errors.Join(err, s.stop())
 	}
 	return s, nil
 }
 
-func (s *stack) startKubernetes(o options) error {
-	for _, name := range []string{"etcd", "kube-apiserver"} {
-		if _, err := os.Stat(filepath.Join(o.assets, name)); err != nil {
-			return fmt.Errorf("%s is missing from %s: run `make k8s-bins` or pass -assets", name, o.assets)
-		}
-	}
-	s.env = &envtest.Environment{
-		BinaryAssetsDirectory: o.assets,
-		CRDDirectoryPaths:     []string{filepath.Join(o.root, "config", "crd", "bases")},
-		ErrorIfCRDPathMissing: true,
-		UseExistingCluster:    ptr.To(false),
-		// A busy two-core machine can take longer than the 20 s default to bring etcd and the API up.
-		ControlPlaneStartTimeout: 2 * time.Minute,
-		ControlPlaneStopTimeout:  time.Minute,
-		ControlPlane: envtest.ControlPlane{
-			APIServer: &envtest.APIServer{Path: filepath.Join(o.assets, "kube-apiserver")},
-			Etcd:      &envtest.Etcd{Path: filepath.Join(o.assets, "etcd")},
-		},
-	}
-	cfg, err := s.env.Start()
-	if err != nil {
-		s.env = nil
-		return fmt.Errorf("starting kube-apiserver and etcd from %s: %w", o.assets, err)
-	}
-	s.rest = cfg
-	return nil
-}
-
 // startClient makes the benchmark's own client. Its reads come from an informer cache of the benchmark's
 // namespace, so polling a thousand pipelines every 250 ms costs a watch, not a thousand decoded objects
-// per poll competing with the manager for the CPU; its writes go to the API server.
+// per poll competing with the manager for the CPU; its writes go to the API server, with the generous
+// client-side limit envtest gives its own configuration.
 func (s *stack) startClient(ctx context.Context) error {
+	cfg := rest.CopyConfig(s.dev.REST)
+	cfg.QPS, cfg.Burst = 1000, 2000
 	ctx, s.stopCache = context.WithCancel(ctx)
-	c, err := cache.New(s.rest, cache.Options{Scheme: devstack.Scheme,
+	c, err := cache.New(cfg, cache.Options{Scheme: devstack.Scheme,
 		DefaultNamespaces: map[string]cache.Config{namespace: {}}})
 	if err != nil {
 		return fmt.Errorf("creating the benchmark's cache: %w", err)
@@ -117,123 +88,29 @@ func (s *stack) startClient(ctx context.Context) error {
 	if !c.WaitForCacheSync(ctx) {
 		return errors.New("the benchmark's cache did not sync")
 	}
-	if s.client, err = client.New(s.rest, client.Options{Scheme: devstack.Scheme,
+	if s.client, err = client.New(cfg, client.Options{Scheme: devstack.Scheme,
 		Cache: &client.CacheOptions{Reader: c}}); err != nil {
 		return fmt.Errorf("creating the Kubernetes client: %w", err)
 	}
 	return nil
 }
 
-func (s *stack) startAWS(ctx context.Context, o options) error {
-	var logger *slog.Logger
-	if o.log != nil {
-		logger = slog.New(slog.NewTextHandler(o.log, nil))
-	}
-	local, err := localaws.Start(ctx, localaws.Options{Addr: "127.0.0.1:0", Region: region, Profile: o.profile,
-		Logger: logger})
-	if err != nil {
-		return fmt.Errorf("starting localaws: %w", err)
-	}
-	s.local = local
-	s.admin = adminclient.New(local.Endpoint)
-	return nil
-}
-
-// awsConfig is the manager's AWS configuration: localaws with dummy credentials.
-func (s *stack) awsConfig() aws.Config {
-	return aws.Config{Region: region, BaseEndpoint: aws.String(s.local.Endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("bench", "bench", "")}
-}
-
-// startManager runs both controllers as cmd/manager does (plaintext Kafka: the local brokers have no TLS),
-// with the client-side rate limit off as controller-runtime's default configuration has it, and every
-// Kubernetes write counted.
-func (s *stack) startManager(ctx context.Context, o options) error {
-	// The Kafka IAM authentication signs for AWS_REGION when the broker host (127.0.0.1) names no region.
-	if err := os.Setenv("AWS_REGION", region); err != nil {
-		return fmt.Errorf("setting AWS_REGION: %w", err)
-	}
-	cfg := rest.CopyConfig(s.rest)
-	cfg.QPS, cfg.Burst = -1, 0
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:     devstack.Scheme,
-		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
-		Metrics:    metricsserver.Options{BindAddress: "0"},
-		NewClient:  s.writes.newClient,
-	})
-	if err != nil {
-		return fmt.Errorf("creating the manager: %w", err)
-	}
-	awsCfg := s.awsConfig()
-	setup := controllers.Setup{
-		AWS:            awsapi.NewClientCache(awsCfg),
-		Topics:         &kafka.Admin{Credentials: awsCfg.Credentials, Timeout: 10 * time.Second},
-		BuiltinCode:    builtin.Zip,
-		IAMPropagation: o.iamPropagation,
-		Options: controllers.Options{ClusterID: "bench", ResyncPeriod: o.resyncPeriod,
-			MaxConcurrentReconciles: o.concurrency},
-	}
-	mctx, cancel := context.WithCancel(ctx)
-	if err := setup.SetupWithManager(mctx, mgr); err != nil {
-		cancel()
-		return fmt.Errorf("setting up the controllers: %w", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- mgr.Start(mctx) }()
-	s.stopManager = func() error {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				return fmt.Errorf("running the manager: %w", err)
-			}
-			return nil
-		case <-time.After(time.Minute):
-			return errors.New("the manager did not stop within a minute")
-		}
-	}
-	select {
-	case err := <-done:
-		s.stopManager = nil
-		cancel()
-		return fmt.Errorf("the manager stopped at once: %w", err)
-	case <-mgr.Elected():
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // stop stops whatever started, in reverse order.
 func (s *stack) stop() error {
 	var errs []error
-	if s.stopManager != nil {
-		errs = append(errs, s.stopManager())
-		s.stopManager = nil
-	}
 	if s.stopCache != nil {
 		s.stopCache()
 		s.stopCache = nil
 	}
-	if s.local != nil {
-		if err := s.local.Stop(); err != nil {
-			errs = append(errs, fmt.Errorf("stopping localaws: %w", err))
-		}
-		s.local = nil
+	if s.dev != nil {
+		errs = append(errs, s.dev.Stop())
+		s.dev = nil
 	}
-	if s.env != nil {
-		if err := s.env.Stop(); err != nil {
-			errs = append(errs, fmt.Errorf("stopping kube-apiserver and etcd: %w", err))
+	if s.tmp != "" {
+		if err := os.RemoveAll(s.tmp); err != nil {
+			errs = append(errs, fmt.Errorf("removing the kubeconfig's directory: %w", err))
 		}
-		s.env = nil
+		s.tmp = ""
 	}
 	return errors.Join(errs...)
-}
-
-// setLogger sends controller-runtime's logs to w, or discards them.
-func setLogger(w io.Writer) {
-	if w == nil {
-		w = io.Discard
-	}
-	logf.SetLogger(zap.New(zap.WriteTo(w), zap.UseDevMode(false)))
 }

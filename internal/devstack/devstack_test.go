@@ -3,6 +3,7 @@ package devstack
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -26,14 +27,16 @@ func TestOptionDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Options{Root: "/repo", AWSAddr: "127.0.0.1:4566", Region: "us-east-1", Profile: "fast", TimeScale: 0.05,
-		Kubeconfig: "/repo/.dev/kubeconfig", ClusterID: "dev", Poll: time.Second, IAMPropagation: time.Second}
-	if o != want {
+	want := Options{Root: "/repo", Assets: "/repo/bin/k8s", AWSAddr: "127.0.0.1:4566", Region: "us-east-1",
+		Profile: "fast", TimeScale: 0.05, Kubeconfig: "/repo/.dev/kubeconfig", ClusterID: "dev", Poll: time.Second,
+		IAMPropagation: time.Second, ResyncPeriod: 10 * time.Minute, MaxConcurrentReconciles: 4}
+	if !reflect.DeepEqual(o, want) {
 		t.Fatalf("defaults = %+v, want %+v", o, want)
 	}
-	kept := Options{Root: "/r", AWSAddr: "127.0.0.1:0", Region: "eu-west-1", Profile: "instant", TimeScale: 1,
-		Kubeconfig: "/k", ClusterID: "c", Poll: time.Minute, IAMPropagation: time.Hour}
-	if o, _ := kept.withDefaults(); o != kept {
+	kept := Options{Root: "/r", Assets: "/a", AWSAddr: "127.0.0.1:0", Region: "eu-west-1", Profile: "instant",
+		TimeScale: 1, Kubeconfig: "/k", ClusterID: "c", Poll: time.Minute, IAMPropagation: time.Hour,
+		ResyncPeriod: time.Hour, MaxConcurrentReconciles: 16}
+	if o, _ := kept.withDefaults(); !reflect.DeepEqual(o, kept) {
 		t.Fatalf("withDefaults changed set options: %+v", o)
 	}
 }

@@ -29,10 +29,10 @@ func newScheme() *runtime.Scheme {
 	return s
 }
 
-// startKubernetes starts etcd and kube-apiserver from bin/k8s with the operator's CRDs, and writes an
+// startKubernetes starts etcd and kube-apiserver from the assets directory with the operator's CRDs, and writes an
 // admin kubeconfig for kubectl.
 func (s *Stack) startKubernetes(opts Options) error {
-	bins := filepath.Join(opts.Root, "bin", "k8s")
+	bins := opts.Assets
 	for _, name := range []string{"etcd", "kube-apiserver", "kubectl"} {
 		if _, err := os.Stat(filepath.Join(bins, name)); err != nil {
 			return fmt.Errorf("%s is missing from %s: run `make k8s-bins` first", name, bins)

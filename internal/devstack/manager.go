@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/config"
@@ -34,13 +35,21 @@ func setLogger(w io.Writer) {
 // startManager runs both controllers in a manager against the stack's Kubernetes API and localaws, as
 // cmd/manager does, with plaintext Kafka (the local brokers have no TLS).
 func (s *Stack) startManager(ctx context.Context, opts Options) error {
-	controllers.ShortenWaits(opts.Poll)
-	mgr, err := ctrl.NewManager(s.REST, ctrl.Options{
+	if opts.Poll > 0 {
+		controllers.ShortenWaits(opts.Poll)
+	}
+	cfg := s.REST
+	if opts.Unthrottled {
+		cfg = rest.CopyConfig(s.REST)
+		cfg.QPS, cfg.Burst = -1, 0
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme: Scheme,
 		// Several stacks may run one after another in one test process; controller names repeat.
 		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		NewClient:              opts.NewClient,
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
@@ -50,8 +59,8 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 		Topics:         &kafka.Admin{Credentials: s.AWS.Credentials, Timeout: 10 * time.Second},
 		BuiltinCode:    builtin.Zip,
 		IAMPropagation: opts.IAMPropagation,
-		Options: controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: 10 * time.Minute,
-			MaxConcurrentReconciles: 4},
+		Options: controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: opts.ResyncPeriod,
+			MaxConcurrentReconciles: opts.MaxConcurrentReconciles},
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	if err := setup.SetupWithManager(mctx, mgr); err != nil {

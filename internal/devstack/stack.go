@@ -35,6 +35,10 @@ const (
 	DefaultTimeScale = 0.05
 	// DefaultClusterID names the local Kubernetes cluster in the ownership tags of AWS resources.
 	DefaultClusterID = "dev"
+	// DefaultResyncPeriod is how often the controllers reconcile an object nothing changed.
+	DefaultResyncPeriod = 10 * time.Minute
+	// DefaultMaxConcurrentReconciles is how many objects of a kind the controllers reconcile at once.
+	DefaultMaxConcurrentReconciles = 4
 )
 
 // Options configure a stack. The zero value runs localaws on 127.0.0.1:4566 and writes the kubeconfig to
@@ -43,6 +47,8 @@ type Options struct {
 	// Root is the repository root, holding bin/k8s and config/crd/bases. Default: the nearest directory
 	// above the working directory with this module's go.mod.
 	Root string
+	// Assets is the directory with etcd, kube-apiserver and kubectl. Default <Root>/bin/k8s.
+	Assets string
 	// AWSAddr is localaws's listen address. Default localaws.DefaultAddr (127.0.0.1:4566); "127.0.0.1:0"
 	// picks a free port.
 	AWSAddr string
@@ -57,11 +63,24 @@ type Options struct {
 	// ClusterID names this Kubernetes cluster in the AWS resources' ownership tags. Default DefaultClusterID.
 	ClusterID string
 	// IAMPropagation is how long the manager waits after changing a role before services assume it.
-	// Default one second.
+	// Default one second; negative: no wait.
 	IAMPropagation time.Duration
 	// Poll is how often the manager looks again at an AWS resource in transition (a cluster CREATING, a
-	// pipe UPDATING, ...). It sets the AWS packages' wait variables for the whole process. Default one second.
+	// pipe UPDATING, ...). It sets the AWS packages' wait variables for the whole process. Default one
+	// second; negative keeps the controllers' built-in waits, which follow AWS.
 	Poll time.Duration
+	// ResyncPeriod is how often the controllers reconcile an object nothing changed. Default
+	// DefaultResyncPeriod.
+	ResyncPeriod time.Duration
+	// MaxConcurrentReconciles is how many objects of a kind the controllers reconcile at once. Default
+	// DefaultMaxConcurrentReconciles.
+	MaxConcurrentReconciles int
+	// Unthrottled turns off the client-side limit on the manager's Kubernetes requests (client-go's five a
+	// second, bursts of ten), as cmd/manager's configuration does.
+	Unthrottled bool
+	// NewClient makes the manager's Kubernetes client, for example one that counts its writes. Default
+	// controller-runtime's.
+	NewClient client.NewClientFunc
 	// Log receives the manager's and localaws's logs; nil discards them.
 	Log io.Writer
 }
@@ -109,7 +128,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	setLogger(opts.Log)
 	s := &Stack{Root: opts.Root, Region: opts.Region, Kubeconfig: opts.Kubeconfig,
-		KubectlPath: filepath.Join(opts.Root, "bin", "k8s", "kubectl")}
+		KubectlPath: filepath.Join(opts.Assets, "kubectl")}
 	if err := s.startKubernetes(opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
 	}
@@ -185,6 +204,9 @@ func (o Options) withDefaults() (Options, error) {
 		}
 		o.Root = root
 	}
+	if o.Assets == "" {
+		o.Assets = filepath.Join(o.Root, "bin", "k8s")
+	}
 	if o.AWSAddr == "" {
 		o.AWSAddr = localaws.DefaultAddr
 	}
@@ -208,6 +230,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.IAMPropagation == 0 {
 		o.IAMPropagation = time.Second
+	}
+	if o.ResyncPeriod == 0 {
+		o.ResyncPeriod = DefaultResyncPeriod
+	}
+	if o.MaxConcurrentReconciles == 0 {
+		o.MaxConcurrentReconciles = DefaultMaxConcurrentReconciles
 	}
 	return o, nil
 }
