@@ -5,6 +5,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 )
 
 var (
@@ -20,6 +22,18 @@ var (
 	}, []string{"kind"})
 )
 
+// conditionTypes are every condition type either kind has: the summary conditions and the step conditions
+// of both kinds and both deliveries. forgetConditions deletes the series of exactly these.
+var conditionTypes = []string{
+	v1alpha1.ConditionReady, v1alpha1.ConditionReconciling, v1alpha1.ConditionStalled,
+	v1alpha1.ConditionNetworkReady, v1alpha1.ConditionClusterReady, v1alpha1.ConditionTopicReady,
+	v1alpha1.ConditionDeadLetterQueueReady, v1alpha1.ConditionFunctionRoleReady, v1alpha1.ConditionFunctionReady,
+	v1alpha1.ConditionPipeRoleReady, v1alpha1.ConditionPipeReady, v1alpha1.ConditionEventSourceMappingReady,
+}
+
+// conditionStatuses are the statuses a condition can have; each condition has one series per status.
+var conditionStatuses = []metav1.ConditionStatus{metav1.ConditionTrue, metav1.ConditionFalse, metav1.ConditionUnknown}
+
 func init() {
 	metrics.Registry.MustRegister(conditionGauge, reconcileDuration)
 }
@@ -27,7 +41,7 @@ func init() {
 // recordConditions exports an object's conditions as the kafkapipeline_condition gauge.
 func recordConditions(kind string, obj client.Object, conds []metav1.Condition) {
 	for _, c := range conds {
-		for _, s := range []metav1.ConditionStatus{metav1.ConditionTrue, metav1.ConditionFalse, metav1.ConditionUnknown} {
+		for _, s := range conditionStatuses {
 			v := 0.0
 			if c.Status == s {
 				v = 1
@@ -37,7 +51,12 @@ func recordConditions(kind string, obj client.Object, conds []metav1.Condition) 
 	}
 }
 
-// forgetConditions drops a deleted object's series.
+// forgetConditions drops a deleted object's series. It deletes each possible series by its exact labels,
+// which costs the same however many objects have series, where a partial match would scan them all.
 func forgetConditions(kind, namespace, name string) {
-	conditionGauge.DeletePartialMatch(prometheus.Labels{"kind": kind, "namespace": namespace, "name": name})
+	for _, t := range conditionTypes {
+		for _, s := range conditionStatuses {
+			conditionGauge.DeleteLabelValues(kind, namespace, name, t, string(s))
+		}
+	}
 }
