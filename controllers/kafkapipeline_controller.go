@@ -42,6 +42,8 @@ type KafkaPipelineReconciler struct {
 	Topics Topics
 	// BuiltinCode returns the zip of the built-in record processor for an architecture.
 	BuiltinCode func(arch string) ([]byte, error)
+	// BuiltinCodeSHA256 returns the CodeSha256 of BuiltinCode(arch); nil hashes the zip on every reconcile.
+	BuiltinCodeSHA256 func(arch string) (string, error)
 	// IAMPropagation is how long a new or changed role is given before services are asked to assume it.
 	IAMPropagation time.Duration
 	// Options are the shared settings.

@@ -17,6 +17,9 @@ type Setup struct {
 	Topics Topics
 	// BuiltinCode returns the built-in processor's zip for an architecture.
 	BuiltinCode func(arch string) ([]byte, error)
+	// BuiltinCodeSHA256 returns the CodeSha256 of BuiltinCode(arch), saving the controller hashing the
+	// zip on every reconcile. Optional: nil hashes the zip.
+	BuiltinCodeSHA256 func(arch string) (string, error)
 	// IAMPropagation is how long a changed role is given before services assume it.
 	IAMPropagation time.Duration
 	// Options are the shared settings.
@@ -30,6 +33,7 @@ func (s Setup) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
 		return err
 	}
 	return (&KafkaPipelineReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkapipeline"),
-		AWS: s.AWS, Topics: s.Topics, BuiltinCode: s.BuiltinCode, IAMPropagation: s.IAMPropagation,
-		Options: s.Options}).SetupWithManager(ctx, mgr)
+		AWS: s.AWS, Topics: s.Topics, BuiltinCode: s.BuiltinCode, BuiltinCodeSHA256: s.BuiltinCodeSHA256,
+		IAMPropagation: s.IAMPropagation,
+		Options:        s.Options}).SetupWithManager(ctx, mgr)
 }

@@ -86,7 +86,7 @@ func run() error {
 
 func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, iamPropagation time.Duration, kafkaTLS bool) error {
 	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, TLS: kafkaTLS},
-		BuiltinCode: builtin.Zip, IAMPropagation: iamPropagation, Options: opts}
+		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, IAMPropagation: iamPropagation, Options: opts}
 	if err := setup.SetupWithManager(ctx, mgr); err != nil {
 		return err
 	}

@@ -55,10 +55,11 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
 	setup := controllers.Setup{
-		AWS:            awsapi.NewClientCache(s.AWS),
-		Topics:         &kafka.Admin{Credentials: s.AWS.Credentials, Timeout: 10 * time.Second},
-		BuiltinCode:    builtin.Zip,
-		IAMPropagation: opts.IAMPropagation,
+		AWS:               awsapi.NewClientCache(s.AWS),
+		Topics:            &kafka.Admin{Credentials: s.AWS.Credentials, Timeout: 10 * time.Second},
+		BuiltinCode:       builtin.Zip,
+		BuiltinCodeSHA256: builtin.ZipSHA256,
+		IAMPropagation:    opts.IAMPropagation,
 		Options: controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: opts.ResyncPeriod,
 			MaxConcurrentReconciles: opts.MaxConcurrentReconciles},
 	}

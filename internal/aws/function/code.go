@@ -38,7 +38,18 @@ func (c Code) validate() error {
 	if c.S3 != nil && (c.S3.Bucket == "" || c.S3.Key == "") {
 		return fmt.Errorf("an S3 code location needs a bucket and a key")
 	}
+	if c.Sha256 != "" && len(c.ZipFile) == 0 {
+		return fmt.Errorf("a code SHA-256 goes with a zip file only")
+	}
 	return nil
+}
+
+// zipSha256 is the CodeSha256 of the zip file: the given one, else computed.
+func (c Code) zipSha256() string {
+	if c.Sha256 != "" {
+		return c.Sha256
+	}
+	return CodeSha256(c.ZipFile)
 }
 
 // packageType is the Lambda package type the code needs.
@@ -67,7 +78,7 @@ func (c Code) differs(o *Observed) bool {
 	case c.S3 != nil:
 		return o.Tags[KeyCodeSource] != c.s3Fingerprint()
 	}
-	return o.CodeSha256 != CodeSha256(c.ZipFile)
+	return o.CodeSha256 != c.zipSha256()
 }
 
 // functionCode is the code for CreateFunction.

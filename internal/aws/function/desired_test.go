@@ -19,6 +19,8 @@ func TestCodeValidate(t *testing.T) {
 		{"none", Code{}, false},
 		{"two", Code{ZipFile: []byte("zip"), ImageURI: "i"}, false},
 		{"s3 without key", Code{S3: &S3Code{Bucket: "b"}}, false},
+		{"zip with its SHA-256", Code{ZipFile: []byte("zip"), Sha256: CodeSha256([]byte("zip"))}, true},
+		{"SHA-256 without zip", Code{S3: &S3Code{Bucket: "b", Key: "k"}, Sha256: "x"}, false},
 	} {
 		if err := tc.code.validate(); (err == nil) != tc.ok {
 			t.Errorf("%s: validate = %v, want ok=%v", tc.name, err, tc.ok)
@@ -38,6 +40,11 @@ func TestCodeDiffers(t *testing.T) {
 	}{
 		{"same zip", Code{ZipFile: zip}, Observed{CodeSha256: CodeSha256(zip)}, false},
 		{"other zip", Code{ZipFile: []byte("other")}, Observed{CodeSha256: CodeSha256(zip)}, true},
+		{"same zip, SHA-256 given", Code{ZipFile: zip, Sha256: CodeSha256(zip)}, Observed{CodeSha256: CodeSha256(zip)}, false},
+		{"other zip, SHA-256 given", Code{ZipFile: []byte("other"), Sha256: CodeSha256([]byte("other"))},
+			Observed{CodeSha256: CodeSha256(zip)}, true},
+		// A given SHA-256 is trusted: the zip is not hashed again.
+		{"given SHA-256 is used", Code{ZipFile: zip, Sha256: "given"}, Observed{CodeSha256: "given"}, false},
 		{"same image", Code{ImageURI: "img:1"}, Observed{ImageURI: "img:1"}, false},
 		{"other image", Code{ImageURI: "img:2"}, Observed{ImageURI: "img:1"}, true},
 		{"same S3 object", s3, Observed{Tags: map[string]string{KeyCodeSource: s3.s3Fingerprint()}}, false},

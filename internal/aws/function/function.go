@@ -66,6 +66,9 @@ type Desired struct {
 type Code struct {
 	// ZipFile is the zip archive itself.
 	ZipFile []byte
+	// Sha256 is CodeSha256(ZipFile) when the caller already knows it, as for a zip it hashed once and
+	// deploys again and again; empty, it is computed from ZipFile whenever needed.
+	Sha256 string
 	// S3 is a zip archive in S3.
 	S3 *S3Code
 	// ImageURI is a container image in ECR (the function is then an Image package).

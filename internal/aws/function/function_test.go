@@ -225,6 +225,23 @@ func TestEnsureCreatesOnceThenWritesNothing(t *testing.T) {
 	}
 }
 
+func TestEnsureWithTheZipsSha256GivenWritesNothingAgain(t *testing.T) {
+	e := newEnv(t)
+	d := e.desired(t)
+	d.Code.Sha256 = CodeSha256(d.Code.ZipFile)
+	res, created := ensureReady(t, e.svc, "", d)
+	if !created || res.Observed.CodeSha256 != d.Code.Sha256 {
+		t.Fatalf("Ensure result %+v, want created with SHA-256 %s", res, d.Code.Sha256)
+	}
+	e.resetCalls(t)
+	if _, err := e.svc.Ensure(context.Background(), res.Observed.ARN, d); err != nil {
+		t.Fatalf("second Ensure: %v", err)
+	}
+	if w := e.writes(); len(w) != 0 {
+		t.Errorf("second Ensure wrote %v, want nothing", w)
+	}
+}
+
 func TestEnsureReturnsTheFunctionWhileItIsPending(t *testing.T) {
 	e := newEnv(t)
 	lawstest.Override(t, e.timings, lifecycle.FunctionCreate, 300*time.Millisecond)
