@@ -62,6 +62,10 @@ func (p *pool) execute(id string, payload []byte) (outcome, error) {
 		out, retry := sb.invoke(inv)
 		p.release(sb)
 		if !retry {
+			// Counted once it ran: an instance that died before taking it sends it to another one.
+			p.mu.Lock()
+			p.invocations++
+			p.mu.Unlock()
 			return out, nil
 		}
 	}
@@ -82,7 +86,6 @@ func (p *pool) acquire() (*sandbox, error) {
 			continue
 		}
 		sb.idleGen++
-		p.invocations++
 		p.mu.Unlock()
 		return sb, nil
 	}
@@ -94,7 +97,6 @@ func (p *pool) acquire() (*sandbox, error) {
 	}
 	p.starting++
 	p.coldStarts++
-	p.invocations++
 	p.mu.Unlock()
 
 	sb, err := p.rt.startSandbox(p.fn)

@@ -136,16 +136,18 @@ func (sb *sandbox) failStart(doc errorDoc) {
 	_ = sb.srv.Close()
 }
 
-// wait reaps the process, kills whatever else is left in its process group, and closes the Runtime API.
+// wait reaps the process, kills whatever else is left in its process group, and closes the Runtime API. The
+// process's last output is read before the exit is announced, so it comes before the END and REPORT lines
+// the invocation that sees the exit writes.
 func (sb *sandbox) wait(cmd *exec.Cmd) {
 	err := cmd.Wait()
 	_ = syscall.Kill(-sb.pid, syscall.SIGKILL)
+	sb.out.drain()
 	sb.mu.Lock()
 	sb.exitErr = err
 	sb.mu.Unlock()
 	close(sb.exited)
 	_ = sb.srv.Close()
-	sb.out.drain()
 	sb.log.flush()
 }
 
