@@ -62,12 +62,12 @@ func (p *pool) execute(id string, payload []byte) (outcome, error) {
 		out, retry := sb.invoke(inv)
 		p.release(sb)
 		if !retry {
-			// Counted once it ran: an instance that died before taking it sends it to another one.
-			p.mu.Lock()
-			p.invocations++
-			p.mu.Unlock()
 			return out, nil
 		}
+		// The instance died before taking the invocation: it goes to another one and counts once.
+		p.mu.Lock()
+		p.invocations--
+		p.mu.Unlock()
 	}
 }
 
@@ -86,6 +86,7 @@ func (p *pool) acquire() (*sandbox, error) {
 			continue
 		}
 		sb.idleGen++
+		p.invocations++
 		p.mu.Unlock()
 		return sb, nil
 	}
@@ -97,6 +98,7 @@ func (p *pool) acquire() (*sandbox, error) {
 	}
 	p.starting++
 	p.coldStarts++
+	p.invocations++
 	p.mu.Unlock()
 
 	sb, err := p.rt.startSandbox(p.fn)
