@@ -143,17 +143,13 @@ func (p *clusterParts) steps(ctx context.Context, checkpoint func(context.Contex
 
 func (p *clusterParts) ensureNetwork(ctx context.Context, checkpoint func(context.Context) error) (string, error) {
 	res, err := network.New(p.aws.EC2).Ensure(ctx, p.kc.Status.VPCID, p.networkDesired())
-	if o := res.Observed; o != nil {
+	if err := converged(ctx, p.r.Recorder, p.kc, "network", res, err, checkpoint, func(o *network.Observed) {
 		st := &p.kc.Status
 		st.VPCID, st.SubnetIDs, st.SecurityGroupIDs = o.VPCID, o.PrivateSubnetIDs, nonEmpty(o.SecurityGroupID)
 		st.Network = &v1alpha1.NetworkStatus{InternetGatewayID: o.InternetGatewayID, ElasticIPAllocationID: o.AllocationID,
 			NATGatewayID: o.NatGatewayID, NATGatewayState: o.NatGatewayState, PublicSubnetID: o.PublicSubnetID,
 			PublicRouteTableID: o.PublicRouteTableID, PrivateRouteTableID: o.PrivateRouteTableID, SecurityGroupID: o.SecurityGroupID}
-	}
-	if cerr := p.announce(ctx, "network", res.Created, res.Adopted, checkpoint); cerr != nil {
-		return "", cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("VPC %s with subnets %s and NAT gateway %s", p.kc.Status.VPCID,
@@ -162,22 +158,12 @@ func (p *clusterParts) ensureNetwork(ctx context.Context, checkpoint func(contex
 
 func (p *clusterParts) ensureCluster(ctx context.Context, checkpoint func(context.Context) error) (string, error) {
 	res, err := cluster.New(p.aws.Kafka).Ensure(ctx, p.kc.Status.ARN, p.clusterDesired())
-	if o := res.Observed; o != nil {
+	if err := converged(ctx, p.r.Recorder, p.kc, "MSK Serverless cluster", res, err, checkpoint, func(o *cluster.Observed) {
 		p.kc.Status.ARN, p.kc.Status.State, p.kc.Status.BootstrapBrokers = o.ARN, o.State, o.BootstrapBrokers
-	}
-	if cerr := p.announce(ctx, "MSK Serverless cluster", res.Created, res.Adopted, checkpoint); cerr != nil {
-		return "", cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return "", err
 	}
 	return "cluster " + p.kc.Status.ARN + " is ACTIVE", nil
-}
-
-// announce records a creation or adoption with an event and persists the status at once.
-func (p *clusterParts) announce(ctx context.Context, what string, created, adopted bool,
-	checkpoint func(context.Context) error) error {
-	return announce(ctx, p.r.Recorder, p.kc, what, created, adopted, checkpoint)
 }
 
 func (p *clusterParts) deleteSteps(ctx context.Context) ([]deleteStep, error) {
@@ -215,19 +201,26 @@ func (p *clusterParts) deleteCluster(ctx context.Context) (bool, error) {
 	return cluster.New(p.aws.Kafka).Delete(ctx, p.kc.Status.ARN, p.clusterDesired())
 }
 
-// announce records a creation or adoption with an event and persists the status at once, so a status write
-// lost later cannot make the next reconcile look for the resource anywhere but by its name.
-func announce(ctx context.Context, rec events.EventRecorder, obj client.Object, what string, created, adopted bool,
-	checkpoint func(context.Context) error) error {
+// converged applies what an Ensure did: record copies what AWS has into the status block; a creation or an
+// adoption gets an event and an immediate status write, so a status write lost later cannot make the next
+// reconcile look for the resource anywhere but by its name; then Ensure's own error is returned.
+func converged[O any](ctx context.Context, rec events.EventRecorder, obj client.Object, what string,
+	res awsapi.Result[O], err error, checkpoint func(context.Context) error, record func(*O)) error {
+	if res.Observed != nil {
+		record(res.Observed)
+	}
 	switch {
-	case created:
+	case res.Created:
 		rec.Eventf(obj, nil, "Normal", "Created", "Create", "created the %s", what)
-	case adopted:
+	case res.Adopted:
 		rec.Eventf(obj, nil, "Normal", "Adopted", "Adopt", "adopted the existing %s", what)
 	default:
-		return nil
+		return err
 	}
-	return checkpoint(ctx)
+	if cerr := checkpoint(ctx); cerr != nil {
+		return cerr
+	}
+	return err
 }
 
 func nonEmpty(s string) []string {

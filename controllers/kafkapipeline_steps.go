@@ -176,13 +176,9 @@ func (p *pipelineParts) ensureQueue(ctx context.Context, checkpoint func(context
 		return "using the existing queue " + o.ARN, nil
 	}
 	res, err := svc.Ensure(ctx, st.URL, p.queueDesired())
-	if o := res.Observed; o != nil {
+	if err := converged(ctx, p.r.Recorder, p.kp, "dead-letter queue", res, err, checkpoint, func(o *queue.Observed) {
 		st.ARN, st.URL = o.ARN, o.URL
-	}
-	if cerr := announce(ctx, p.r.Recorder, p.kp, "dead-letter queue", res.Created, res.Adopted, checkpoint); cerr != nil {
-		return "", cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("queue %s keeps messages %d s", st.ARN, res.Observed.RetentionSeconds), nil
@@ -265,13 +261,7 @@ func (p *pipelineParts) ensurePipeRole(ctx context.Context, checkpoint func(cont
 func (p *pipelineParts) ensureRole(ctx context.Context, hint string, d role.Desired, what string,
 	checkpoint func(context.Context) error, setARN func(string)) (string, error) {
 	res, err := role.New(p.aws.IAM).Ensure(ctx, hint, d)
-	if o := res.Observed; o != nil {
-		setARN(o.ARN)
-	}
-	if cerr := announce(ctx, p.r.Recorder, p.kp, what, res.Created, res.Adopted, checkpoint); cerr != nil {
-		return "", cerr
-	}
-	if err != nil {
+	if err := converged(ctx, p.r.Recorder, p.kp, what, res, err, checkpoint, func(o *role.Observed) { setARN(o.ARN) }); err != nil {
 		return "", err
 	}
 	if (res.Created || res.Updated) && p.r.IAMPropagation > 0 {
@@ -332,13 +322,9 @@ func (p *pipelineParts) ensureFunction(ctx context.Context, checkpoint func(cont
 		return "", err
 	}
 	res, err := svc.Ensure(ctx, st.ARN, d)
-	if o := res.Observed; o != nil {
+	if err := converged(ctx, p.r.Recorder, p.kp, "function", res, err, checkpoint, func(o *function.Observed) {
 		*st = v1alpha1.FunctionStatus{ARN: o.ARN, Name: o.Name, CodeSha256: o.CodeSha256, State: o.State}
-	}
-	if cerr := announce(ctx, p.r.Recorder, p.kp, "function", res.Created, res.Adopted, checkpoint); cerr != nil {
-		return "", cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("function %s is %s with code %s", st.Name, st.State, st.CodeSha256), nil
@@ -361,14 +347,10 @@ func (p *pipelineParts) pipeDesired() pipe.Desired {
 func (p *pipelineParts) ensurePipe(ctx context.Context, checkpoint func(context.Context) error) (string, error) {
 	st := &p.kp.Status.Pipe
 	res, err := pipe.New(p.aws.Pipes).Ensure(ctx, st.ARN, p.pipeDesired())
-	if o := res.Observed; o != nil {
+	if err := converged(ctx, p.r.Recorder, p.kp, "pipe", res, err, checkpoint, func(o *pipe.Observed) {
 		*st = v1alpha1.PipeStatus{ARN: o.ARN, Name: o.Name, CurrentState: o.CurrentState, DesiredState: o.DesiredState,
 			StateReason: o.StateReason}
-	}
-	if cerr := announce(ctx, p.r.Recorder, p.kp, "pipe", res.Created, res.Adopted, checkpoint); cerr != nil {
-		return "", cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return "", err
 	}
 	if p.kp.Spec.Suspend {
@@ -388,13 +370,9 @@ func (p *pipelineParts) mappingDesired() esm.Desired {
 func (p *pipelineParts) ensureMapping(ctx context.Context, checkpoint func(context.Context) error) (string, error) {
 	st := &p.kp.Status.EventSourceMapping
 	res, err := esm.New(p.aws.Lambda).Ensure(ctx, st.UUID, p.mappingDesired())
-	if o := res.Observed; o != nil {
+	if err := converged(ctx, p.r.Recorder, p.kp, "event source mapping", res, err, checkpoint, func(o *esm.Observed) {
 		*st = v1alpha1.EventSourceMappingStatus{UUID: o.UUID, State: o.State}
-	}
-	if cerr := announce(ctx, p.r.Recorder, p.kp, "event source mapping", res.Created, res.Adopted, checkpoint); cerr != nil {
-		return "", cerr
-	}
-	if err != nil {
+	}); err != nil {
 		return "", err
 	}
 	return "event source mapping " + st.UUID + " is " + st.State, nil

@@ -76,17 +76,7 @@ type Observed struct {
 }
 
 // Result is what Ensure did.
-type Result struct {
-	// Observed is the cluster after Ensure; set whenever a cluster exists, even when Ensure also returns an
-	// outcome such as Waiting.
-	Observed *Observed
-	// Created reports that Ensure created the cluster.
-	Created bool
-	// Updated reports that Ensure changed the cluster (its tags).
-	Updated bool
-	// Adopted reports that the cluster was found by name rather than by the hint.
-	Adopted bool
-}
+type Result = awsapi.Result[Observed]
 
 // Service manages MSK Serverless clusters.
 type Service struct {

@@ -99,17 +99,7 @@ type Observed struct {
 }
 
 // Result is what Ensure did.
-type Result struct {
-	// Observed is the mapping after Ensure; set whenever a mapping exists, even when Ensure also returns an
-	// outcome such as Waiting.
-	Observed *Observed
-	// Created reports that Ensure created the mapping.
-	Created bool
-	// Updated reports that Ensure changed the mapping (configuration, enabled flag or tags).
-	Updated bool
-	// Adopted reports that the mapping was found by function, cluster and topic rather than by the hint.
-	Adopted bool
-}
+type Result = awsapi.Result[Observed]
 
 // Service manages Lambda event source mappings.
 type Service struct {

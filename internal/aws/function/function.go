@@ -126,16 +126,7 @@ type Observed struct {
 }
 
 // Result is what Ensure did.
-type Result struct {
-	// Observed is the function after Ensure's writes.
-	Observed *Observed
-	// Created is true when Ensure created the function.
-	Created bool
-	// Updated is true when Ensure changed the code, configuration, tags or invoke configuration.
-	Updated bool
-	// Adopted is true when Ensure took over an owned function the hint did not point to.
-	Adopted bool
-}
+type Result = awsapi.Result[Observed]
 
 // Service manages functions through one Lambda client.
 type Service struct {

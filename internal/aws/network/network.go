@@ -82,18 +82,7 @@ type Observed struct {
 }
 
 // Result is what Ensure did.
-type Result struct {
-	// Observed is the network after Ensure, as far as it exists; set even when Ensure also returns an
-	// outcome such as Waiting.
-	Observed *Observed
-	// Created reports that Ensure created at least one part.
-	Created bool
-	// Updated reports that Ensure changed at least one existing part (attributes, routes, associations,
-	// rules or tags).
-	Updated bool
-	// Adopted reports that the VPC was found by its Name tag rather than by the hint.
-	Adopted bool
-}
+type Result = awsapi.Result[Observed]
 
 // Service manages networks.
 type Service struct {

@@ -99,17 +99,7 @@ type Observed struct {
 }
 
 // Result is what Ensure did.
-type Result struct {
-	// Observed is the pipe after Ensure; set whenever a pipe exists, even when Ensure also returns an
-	// outcome such as Waiting.
-	Observed *Observed
-	// Created reports that Ensure created the pipe.
-	Created bool
-	// Updated reports that Ensure changed the pipe (configuration, state or tags).
-	Updated bool
-	// Adopted reports that the pipe was found by name rather than by the hint.
-	Adopted bool
-}
+type Result = awsapi.Result[Observed]
 
 // Service manages EventBridge Pipes.
 type Service struct {

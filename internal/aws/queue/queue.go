@@ -55,17 +55,7 @@ type Observed struct {
 }
 
 // Result is what Ensure did.
-type Result struct {
-	// Observed is the queue after Ensure's writes.
-	Observed *Observed
-	// Created is true when Ensure created the queue.
-	Created bool
-	// Updated is true when Ensure changed the attributes or tags of an existing queue.
-	Updated bool
-	// Adopted is true when Ensure took over an owned queue the hint did not point to (a lost status write,
-	// or an earlier object of the same name).
-	Adopted bool
-}
+type Result = awsapi.Result[Observed]
 
 // Service manages dead-letter queues through one SQS client.
 type Service struct {

@@ -82,16 +82,7 @@ type Observed struct {
 }
 
 // Result is what Ensure did.
-type Result struct {
-	// Observed is the role after Ensure's writes.
-	Observed *Observed
-	// Created is true when Ensure created the role.
-	Created bool
-	// Updated is true when Ensure changed the trust policy, the inline policy or the tags of an existing role.
-	Updated bool
-	// Adopted is true when Ensure took over an owned role the hint did not point to.
-	Adopted bool
-}
+type Result = awsapi.Result[Observed]
 
 // Service manages roles through one IAM client.
 type Service struct {
