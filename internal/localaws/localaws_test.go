@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -922,7 +921,7 @@ func TestEscapedARNPaths(t *testing.T) {
 func buildCommand(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "localaws")
-	out, err := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin,
+	out, err := exec.Command("go", "build", "-o", bin,
 		"github.com/kafkapipeline/kafka-pipeline-operator/cmd/localaws").CombinedOutput()
 	if err != nil {
 		t.Fatalf("building cmd/localaws: %v\n%s", err, out)

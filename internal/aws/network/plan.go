@@ -75,7 +75,7 @@ func checkZones(want, offered []string) error {
 	}
 	for _, z := range want {
 		if !slices.Contains(offered, z) {
-			return fmt.Errorf("Availability Zone %q is not available in this region; valid zones are %v", z, offered)
+			return fmt.Errorf("the Availability Zone %q is not available in this region; valid zones are %v", z, offered)
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@
 package tags
 
 import (
-	"maps"
 	"slices"
 	"strings"
 
@@ -95,9 +94,6 @@ func Diff(current, desired map[string]string) (set map[string]string, remove []s
 	slices.Sort(remove)
 	return set, remove
 }
-
-// Equal reports whether two tag sets are the same.
-func Equal(a, b map[string]string) bool { return maps.Equal(a, b) }
 
 // Sync makes a resource's tags equal desired through the service's own tag calls, writing only the
 // differences: set receives the tags to add or change and remove the keys to drop, each called only when

@@ -63,11 +63,6 @@ func invalidMessageContents() *wire.Error {
 		"#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
 }
 
-func unsupportedOperation(format string, args ...any) *wire.Error {
-	return wire.ValidationError("UnsupportedOperation", format, args...).
-		WithQueryCode("AWS.SimpleQueueService.UnsupportedOperation")
-}
-
 // invalidParameterValue is SQS's unmodelled validation error; clients see the code through
 // x-amzn-query-error (a GenericAPIError in aws-sdk-go-v2).
 func invalidParameterValue(format string, args ...any) *wire.Error {
