@@ -240,7 +240,3 @@ type KafkaClusterList struct {
 	// Items are the KafkaClusters.
 	Items []KafkaCluster `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&KafkaCluster{}, &KafkaClusterList{})
-}

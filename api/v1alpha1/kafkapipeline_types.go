@@ -602,7 +602,3 @@ type KafkaPipelineList struct {
 	// Items are the KafkaPipelines.
 	Items []KafkaPipeline `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&KafkaPipeline{}, &KafkaPipelineList{})
-}
