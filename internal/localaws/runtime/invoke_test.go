@@ -131,8 +131,13 @@ func TestInitFailures(t *testing.T) {
 	if doc.ErrorType != "Runtime.InvalidEntrypoint" || !strings.Contains(doc.ErrorMessage, "Couldn't find valid bootstrap(s)") {
 		t.Errorf("missing bootstrap reported %+v", doc)
 	}
-	msgs := s.logMessages(t, "badinit")
-	if countPrefix(msgs, "REPORT") != 1 || !containsLine(msgs, "Status: error\tError Type: Runtime.ExitError") || !containsLine(msgs, "init failed on purpose") {
+	// CloudWatch Logs is eventually consistent: the process's last output is stored when its exit is reaped.
+	var msgs []string
+	eventually(t, 5*time.Second, "the init failure in the log", func() bool {
+		msgs = s.logMessages(t, "badinit")
+		return containsLine(msgs, "init failed on purpose")
+	})
+	if countPrefix(msgs, "REPORT") != 1 || !containsLine(msgs, "Status: error\tError Type: Runtime.ExitError") {
 		t.Errorf("the log does not show the init failure: %q", msgs)
 	}
 }
