@@ -13,11 +13,35 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
-// Condition reasons used for Blocked outcomes.
+// Condition reasons: the closed set of reasons the outcomes of the internal/aws packages carry. Every
+// Waiting, Blocked and Terminal outcome an Ensure, Delete or Observe returns uses one of them (a test holds
+// the packages to it), and the message says what exactly is happening.
 const (
-	ReasonAccessDenied  = "AccessDenied"
+	// ReasonCreating (Waiting): the resource is being created, or a new one waits for an old one to go.
+	ReasonCreating = "Creating"
+	// ReasonUpdating (Waiting): the resource is applying a change, or moving between states.
+	ReasonUpdating = "Updating"
+	// ReasonDeleting (Waiting): the resource, or one of the same name, is being deleted, or something
+	// outside the operator still uses what is being deleted.
+	ReasonDeleting = "Deleting"
+	// ReasonDependencyNotReady (Waiting): AWS refuses the call until something it depends on is ready, such
+	// as a role IAM has not propagated yet.
+	ReasonDependencyNotReady = "DependencyNotReady"
+	// ReasonNotOwned (Terminal): a resource with the deterministic name exists without the owner's tags; it
+	// is never touched.
+	ReasonNotOwned = "NotOwned"
+	// ReasonInvalidSpec (Terminal): the spec asks for what AWS refuses or cannot change (a parameter error,
+	// a missing code object, a create-only field changed).
+	ReasonInvalidSpec = "InvalidSpec"
+	// ReasonProvisioningFailed (Terminal): the resource reached a failed state; the message carries AWS's
+	// state reason.
+	ReasonProvisioningFailed = "ProvisioningFailed"
+	// ReasonClusterNotFound (Blocked): the MSK cluster a pipeline names by ARN does not exist.
+	ReasonClusterNotFound = "ClusterNotFound"
+	// ReasonAccessDenied (Blocked): the operator's identity may not make the call.
+	ReasonAccessDenied = "AccessDenied"
+	// ReasonQuotaExceeded (Blocked): an AWS quota or limit stops the call.
 	ReasonQuotaExceeded = "QuotaExceeded"
-	ReasonAWSError      = "AWSError"
 )
 
 var (
@@ -87,8 +111,8 @@ func IsServerFault(err error) bool {
 }
 
 // Classify turns an error from an operation into an outcome: access denied and quotas are Blocked; the
-// operation's terminal codes (the parameter errors that retrying cannot fix) are Terminal with AWS's
-// message; everything else (throttles, faults, conflicts, network errors) stays a transient error. err is
+// operation's terminal codes (the parameter errors that retrying cannot fix) are Terminal InvalidSpec with
+// AWS's code and message; everything else (throttles, faults, conflicts, network errors) stays a transient error. err is
 // wrapped in what with context, e.g. Classify(err, "creating SQS queue kp-x", "InvalidAttributeValue").
 func Classify(err error, what string, terminalCodes ...string) error {
 	if err == nil {
@@ -101,7 +125,7 @@ func Classify(err error, what string, terminalCodes ...string) error {
 	case IsQuota(err):
 		return outcome.Block(ReasonQuotaExceeded, wrapped)
 	case HasCode(err, terminalCodes...):
-		return outcome.Fail(ReasonAWSError, wrapped)
+		return outcome.Fail(ReasonInvalidSpec, wrapped)
 	}
 	return wrapped
 }

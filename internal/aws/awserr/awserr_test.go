@@ -58,8 +58,8 @@ func TestClassify(t *testing.T) {
 		t.Error("quota must be Blocked/QuotaExceeded")
 	}
 	err = Classify(apiErr("InvalidParameterValueException", smithy.FaultClient), "creating function f", "InvalidParameterValueException")
-	if tm, ok := outcome.AsTerminal(err); !ok || tm.Reason != ReasonAWSError {
-		t.Errorf("listed code must be Terminal: %v", err)
+	if tm, ok := outcome.AsTerminal(err); !ok || tm.Reason != ReasonInvalidSpec {
+		t.Errorf("listed code must be Terminal InvalidSpec: %v", err)
 	}
 	// The same code is transient for an operation that does not list it.
 	err = Classify(apiErr("InvalidParameterValueException", smithy.FaultClient), "updating function f")
@@ -81,10 +81,39 @@ func TestClassifier(t *testing.T) {
 		t.Fatal("nil stays nil")
 	}
 	err := classify(apiErr("ValidationException", smithy.FaultClient), "tagging pipe p")
-	if tm, ok := outcome.AsTerminal(err); !ok || tm.Reason != ReasonAWSError || !strings.HasPrefix(err.Error(), "tagging pipe p: ") {
+	if tm, ok := outcome.AsTerminal(err); !ok || tm.Reason != ReasonInvalidSpec || !strings.HasPrefix(err.Error(), "tagging pipe p: ") {
 		t.Errorf("a bound terminal code must be Terminal with context: %v", err)
 	}
 	if _, ok := outcome.AsTerminal(classify(apiErr("ConflictException", smithy.FaultClient), "x")); ok {
 		t.Error("a code not bound must stay transient")
+	}
+}
+
+// TestSpecErrorsAreInvalidSpec feeds Classify the errors AWS answers for a spec it refuses, as the packages
+// classify them, and checks each is Terminal InvalidSpec with AWS's code and message kept.
+func TestSpecErrorsAreInvalidSpec(t *testing.T) {
+	cases := []struct {
+		name     string
+		err      error
+		terminal []string
+	}{
+		{name: "EC2 subnet in an unknown zone", terminal: []string{"InvalidParameterValue"},
+			err: apiErr("InvalidParameterValue", smithy.FaultClient)},
+		{name: "MSK subnets that do not exist", terminal: []string{"BadRequestException"},
+			err: apiErr("BadRequestException", smithy.FaultClient)},
+		{name: "Lambda code in a missing S3 object", terminal: []string{"InvalidParameterValueException"},
+			err: &smithy.GenericAPIError{Code: "InvalidParameterValueException", Fault: smithy.FaultClient,
+				Message: "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist."}},
+		{name: "SQS retention out of range", terminal: []string{"InvalidAttributeValue"},
+			err: &sqstypes.InvalidAttributeValue{Message: new(string)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Classify(tc.err, "creating x", tc.terminal...)
+			tm, ok := outcome.AsTerminal(err)
+			if !ok || tm.Reason != ReasonInvalidSpec || Code(err) != Code(tc.err) || !strings.Contains(err.Error(), Message(tc.err)) {
+				t.Fatalf("Classify = %v (%T), want Terminal %s keeping AWS's code and message", err, err, ReasonInvalidSpec)
+			}
+		})
 	}
 }

@@ -14,17 +14,6 @@ import (
 // Component is the value of the component tag on clusters.
 const Component = "cluster"
 
-// Condition reasons this package puts in outcomes.
-const (
-	ReasonCreating           = "Creating"
-	ReasonUpdating           = "Updating"
-	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = tags.ReasonNotOwned
-	ReasonInvalidSpec        = "InvalidSpec"
-	ReasonProvisioningFailed = "ProvisioningFailed"
-	ReasonClusterNotFound    = "ClusterNotFound"
-)
-
 // Delays before looking again at a cluster in a transitional state. They are variables so tests can
 // shorten them.
 var (
@@ -85,3 +74,10 @@ type Service struct {
 
 // New returns a Service that calls MSK through api.
 func New(api awsapi.KafkaAPI) *Service { return &Service{api: api} }
+
+// managed is the cluster of one Desired, found through the status hint, as the ownership rules handle it.
+type managed struct {
+	*Service
+	hint string
+	d    Desired
+}

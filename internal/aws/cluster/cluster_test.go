@@ -13,6 +13,7 @@ import (
 	kafkasdk "github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/kafka/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/cluster"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
@@ -97,7 +98,7 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 
 	res, err := e.svc.Ensure(ctx, "", d)
 	w, ok := outcome.AsWaiting(err)
-	if !ok || w.Reason != cluster.ReasonCreating || w.After != cluster.CreatingDelay {
+	if !ok || w.Reason != awserr.ReasonCreating || w.After != cluster.CreatingDelay {
 		t.Fatalf("first Ensure = %v, want Waiting Creating", err)
 	}
 	if !res.Created || res.Observed == nil || !strings.HasPrefix(res.Observed.ARN, "arn:aws:kafka:us-east-1:000000000000:cluster/"+d.Name+"/") {
@@ -130,10 +131,6 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	if after := awstest.Total(awstest.Writes(e.srv, "kafka")); after != before {
 		t.Fatalf("a ready cluster caused %d writes: %v", after-before, awstest.Writes(e.srv, "kafka"))
 	}
-	observed, err := e.svc.Observe(ctx, "", d)
-	if err != nil || observed.ARN != arn || observed.BootstrapBrokers != o.BootstrapBrokers {
-		t.Fatalf("Observe = %+v, %v", observed, err)
-	}
 
 	desc, err := e.api.DescribeClusterV2(ctx, &kafkasdk.DescribeClusterV2Input{ClusterArn: aws.String(arn)})
 	if err != nil {
@@ -150,15 +147,13 @@ func TestEnsureWaitsWhileCreating(t *testing.T) {
 	d := e.desired(t)
 	for i := range 3 {
 		res, err := e.svc.Ensure(context.Background(), "", d)
-		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != cluster.ReasonCreating || res.Observed == nil || res.Observed.ARN == "" {
-			t.Fatalf("Ensure %d = %+v, %v; want Waiting with the ARN", i, res, err)
+		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || res.Observed == nil || res.Observed.ARN == "" ||
+			res.Observed.State != "CREATING" || res.Observed.BootstrapBrokers != "" || res.Created != (i == 0) {
+			t.Fatalf("Ensure %d = %+v, %v; want Waiting with the ARN of the cluster CREATING", i, res, err)
 		}
 	}
 	if w := awstest.Writes(e.srv, "kafka"); awstest.Total(w) != 1 {
 		t.Fatalf("writes = %v, want one create", w)
-	}
-	if o, err := e.svc.Observe(context.Background(), "", d); err != nil || o.State != "CREATING" || o.BootstrapBrokers != "" {
-		t.Fatalf("Observe = %+v, %v", o, err)
 	}
 }
 
@@ -176,13 +171,11 @@ func TestNotOwnedClusterIsLeftAlone(t *testing.T) {
 	}
 	before := awstest.Total(awstest.Writes(e.srv, "kafka"))
 
-	for name, call := range map[string]func() error{
-		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
-		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
-	} {
-		err := call()
-		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != cluster.ReasonNotOwned || !strings.Contains(err.Error(), "left untouched") {
-			t.Fatalf("%s = %v, want Terminal NotOwned", name, err)
+	for _, hint := range []string{"", aws.ToString(foreign.ClusterArn)} {
+		res, err := e.svc.Ensure(ctx, hint, d)
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || !strings.Contains(err.Error(), "left untouched") ||
+			res.Observed != nil {
+			t.Fatalf("Ensure with hint %q = %+v, %v; want Terminal NotOwned", hint, res, err)
 		}
 	}
 	gone, err := e.svc.Delete(ctx, "", d)
@@ -211,8 +204,10 @@ func TestDeleteTwice(t *testing.T) {
 	if err != nil || gone {
 		t.Fatalf("first Delete = %v, %v; want in progress", gone, err)
 	}
-	if o, err := e.svc.Observe(ctx, res.Observed.ARN, d); err == nil && o != nil && o.State != "DELETING" {
-		t.Fatalf("state after Delete = %s", o.State)
+	switch desc, err := e.api.DescribeClusterV2(ctx, &kafkasdk.DescribeClusterV2Input{ClusterArn: aws.String(res.Observed.ARN)}); {
+	case awserr.IsNotFound(err): // deleted already
+	case err != nil || desc.ClusterInfo.State != types.ClusterStateDeleting:
+		t.Fatalf("cluster after Delete = %+v, %v; want DELETING", desc, err)
 	}
 	awstest.UntilGone(t, func() (bool, error) { return e.svc.Delete(ctx, res.Observed.ARN, d) })
 	if gone, err := e.svc.Delete(ctx, res.Observed.ARN, d); err != nil || !gone {
@@ -276,7 +271,7 @@ func TestEnsureRefusesAChangedVPCConfiguration(t *testing.T) {
 		changed := d
 		edit(&changed)
 		_, err := e.svc.Ensure(ctx, res.Observed.ARN, changed)
-		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != cluster.ReasonInvalidSpec || !strings.Contains(err.Error(), "cannot change") {
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec || !strings.Contains(err.Error(), "cannot change") {
 			t.Fatalf("%s: Ensure = %v, want Terminal InvalidSpec", name, err)
 		}
 	}
@@ -294,7 +289,7 @@ func TestFailedClusterIsTerminal(t *testing.T) {
 	e := setup(t, failingBrokers{})
 	d := e.desired(t)
 	_, err := ensureSettled(t, e.svc, "", d)
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != cluster.ReasonProvisioningFailed || !strings.Contains(err.Error(), "no capacity in the zone") {
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonProvisioningFailed || !strings.Contains(err.Error(), "no capacity in the zone") {
 		t.Fatalf("Ensure = %v, want Terminal ProvisioningFailed with MSK's message", err)
 	}
 }
@@ -306,8 +301,8 @@ func TestMissingSubnetIsTerminalWithAWSMessage(t *testing.T) {
 	_, err := e.svc.Ensure(context.Background(), "", d)
 	term, ok := outcome.AsTerminal(err)
 	var bad *types.BadRequestException
-	if !ok || term.Reason != "AWSError" || !errors.As(err, &bad) || !strings.Contains(err.Error(), "subnet-0000000000000dead") {
-		t.Fatalf("Ensure = %v, want Terminal BadRequestException naming the subnet", err)
+	if !ok || term.Reason != awserr.ReasonInvalidSpec || !errors.As(err, &bad) || !strings.Contains(err.Error(), "subnet-0000000000000dead") {
+		t.Fatalf("Ensure = %v, want Terminal InvalidSpec (BadRequestException) naming the subnet", err)
 	}
 }
 
@@ -360,7 +355,7 @@ func TestObserveExternal(t *testing.T) {
 		t.Fatalf("ObserveExternal while creating = %v, want Waiting", err)
 	}
 	missing := strings.Replace(arn, "/external/", "/missing/", 1)
-	if _, err := e.svc.ObserveExternal(ctx, missing); !isBlocked(err, cluster.ReasonClusterNotFound) {
+	if _, err := e.svc.ObserveExternal(ctx, missing); !isBlocked(err, awserr.ReasonClusterNotFound) {
 		t.Fatalf("ObserveExternal of a missing cluster = %v, want Blocked ClusterNotFound", err)
 	}
 	if _, err := e.svc.ObserveExternal(ctx, "not-an-arn"); err == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kafka/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -24,19 +25,13 @@ var (
 // it when absent, refuses a change to its create-only VPC configuration, repairs tag drift, and reads the
 // bootstrap brokers once ACTIVE. A cluster that is not ACTIVE yet gives a Waiting outcome with the Result.
 func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
-	c, byHint, err := s.find(ctx, hint, d)
-	if err != nil {
-		return Result{}, err
-	}
-	if c == nil {
-		return s.create(ctx, hint, d)
-	}
-	return s.reconcile(ctx, c, Result{Adopted: !byHint}, d)
+	return owned.Ensure(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
 }
 
-// create makes a new cluster; a name conflict means another writer created it first, so it is adopted.
-func (s *Service) create(ctx context.Context, hint string, d Desired) (Result, error) {
-	out, err := s.api.CreateClusterV2(ctx, &kafka.CreateClusterV2Input{
+// Create makes a new cluster; a name conflict means another writer created it first.
+func (m managed) Create(ctx context.Context) (Result, error) {
+	d := m.d
+	out, err := m.api.CreateClusterV2(ctx, &kafka.CreateClusterV2Input{
 		ClusterName: aws.String(d.Name),
 		Tags:        d.tags(),
 		Serverless: &types.ServerlessRequest{
@@ -46,17 +41,12 @@ func (s *Service) create(ctx context.Context, hint string, d Desired) (Result, e
 			},
 		},
 	})
-	if awserr.IsAlreadyExists(err) || awserr.HasCode(err, "ConflictException") {
-		c, _, ferr := s.find(ctx, hint, d)
-		if ferr != nil {
-			return Result{}, ferr
-		}
-		if c != nil {
-			return s.reconcile(ctx, c, Result{Adopted: true}, d)
-		}
-	}
 	if err != nil {
-		return Result{}, awserr.Classify(err, fmt.Sprintf("creating MSK cluster %q", d.Name), createTerminal...)
+		err = awserr.Classify(err, fmt.Sprintf("creating MSK cluster %q", d.Name), createTerminal...)
+		if awserr.IsAlreadyExists(err) || awserr.HasCode(err, "ConflictException") {
+			err = owned.Conflict(err)
+		}
+		return Result{}, err
 	}
 	o := &Observed{
 		ARN:              aws.ToString(out.ClusterArn),
@@ -69,41 +59,39 @@ func (s *Service) create(ctx context.Context, hint string, d Desired) (Result, e
 		Tags:             d.tags(),
 	}
 	return Result{Observed: o, Created: true},
-		outcome.Wait(CreatingDelay, ReasonCreating, "MSK cluster %q is being created", d.Name)
+		outcome.Wait(CreatingDelay, awserr.ReasonCreating, "MSK cluster %q is being created", d.Name)
 }
 
-// reconcile brings a found cluster to the desired state and reports it.
-func (s *Service) reconcile(ctx context.Context, c *types.Cluster, res Result, d Desired) (Result, error) {
-	if !d.Owner.Owns(c.Tags) {
-		return Result{}, notOwned(c, d.Owner)
-	}
+// Update brings a found cluster of the owner's to the desired state and reports it.
+func (m managed) Update(ctx context.Context, c *types.Cluster, res Result) (Result, error) {
+	d := m.d
 	o := observed(c)
 	res.Observed = o
 	switch c.State {
 	case types.ClusterStateCreating:
-		return res, outcome.Wait(CreatingDelay, ReasonCreating, "MSK cluster %q is being created", o.Name)
+		return res, outcome.Wait(CreatingDelay, awserr.ReasonCreating, "MSK cluster %q is being created", o.Name)
 	case types.ClusterStateDeleting:
-		return res, outcome.Wait(BusyDelay, ReasonDeleting,
+		return res, outcome.Wait(BusyDelay, awserr.ReasonDeleting,
 			"MSK cluster %q is being deleted; a new one is created once it is gone", o.Name)
 	case types.ClusterStateFailed:
-		return res, outcome.Failf(ReasonProvisioningFailed, "MSK cluster %q failed: %s", o.Name, o.StateMessage)
+		return res, outcome.Failf(awserr.ReasonProvisioningFailed, "MSK cluster %q failed: %s", o.Name, o.StateMessage)
 	}
 	if err := immutable(o, d); err != nil {
 		return res, err
 	}
-	updated, err := s.retag(ctx, o, d.tags())
+	updated, err := m.retag(ctx, o, d.tags())
 	res.Updated = updated
 	if err != nil {
 		return res, err
 	}
 	if c.State != types.ClusterStateActive {
-		return res, outcome.Wait(BusyDelay, ReasonUpdating, "MSK cluster %q is %s", o.Name, o.State)
+		return res, outcome.Wait(BusyDelay, awserr.ReasonUpdating, "MSK cluster %q is %s", o.Name, o.State)
 	}
-	if err := s.bootstrap(ctx, o); err != nil {
+	if err := m.bootstrap(ctx, o); err != nil {
 		return res, err
 	}
 	if o.BootstrapBrokers == "" {
-		return res, outcome.Wait(BusyDelay, ReasonCreating,
+		return res, outcome.Wait(BusyDelay, awserr.ReasonCreating,
 			"MSK cluster %q is ACTIVE but reports no SASL/IAM bootstrap brokers yet", o.Name)
 	}
 	return res, nil
@@ -113,12 +101,12 @@ func (s *Service) reconcile(ctx context.Context, c *types.Cluster, res Result, d
 // change; this catches one that got past it.
 func immutable(o *Observed, d Desired) error {
 	if !sameSet(o.SubnetIDs, d.SubnetIDs) {
-		return outcome.Failf(ReasonInvalidSpec,
+		return outcome.Failf(awserr.ReasonInvalidSpec,
 			"MSK cluster %q has subnets %v but the spec asks for %v; the VPC configuration of a cluster cannot change after creation",
 			o.Name, o.SubnetIDs, d.SubnetIDs)
 	}
 	if !sameSet(o.SecurityGroupIDs, d.SecurityGroupIDs) {
-		return outcome.Failf(ReasonInvalidSpec,
+		return outcome.Failf(awserr.ReasonInvalidSpec,
 			"MSK cluster %q has security groups %v but the spec asks for %v; the VPC configuration of a cluster cannot change after creation",
 			o.Name, o.SecurityGroupIDs, d.SecurityGroupIDs)
 	}

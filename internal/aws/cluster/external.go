@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kafka/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
@@ -18,23 +19,23 @@ func (s *Service) ObserveExternal(ctx context.Context, arn string) (*Observed, e
 		return nil, err
 	}
 	if c == nil {
-		return nil, outcome.Block(ReasonClusterNotFound, fmt.Errorf("MSK cluster %s does not exist", arn))
+		return nil, outcome.Block(awserr.ReasonClusterNotFound, fmt.Errorf("MSK cluster %s does not exist", arn))
 	}
 	o := observed(c)
 	switch {
 	case !o.IAMAuth:
-		return o, outcome.Failf(ReasonInvalidSpec,
+		return o, outcome.Failf(awserr.ReasonInvalidSpec,
 			"MSK cluster %s does not have IAM client authentication on, which pipelines need", arn)
 	case c.State == types.ClusterStateFailed:
-		return o, outcome.Failf(ReasonProvisioningFailed, "MSK cluster %s failed: %s", arn, o.StateMessage)
+		return o, outcome.Failf(awserr.ReasonProvisioningFailed, "MSK cluster %s failed: %s", arn, o.StateMessage)
 	case c.State != types.ClusterStateActive:
-		return o, outcome.Wait(BusyDelay, ReasonUpdating, "MSK cluster %s is %s, not ACTIVE", arn, o.State)
+		return o, outcome.Wait(BusyDelay, awserr.ReasonUpdating, "MSK cluster %s is %s, not ACTIVE", arn, o.State)
 	}
 	if err := s.bootstrap(ctx, o); err != nil {
 		return o, err
 	}
 	if o.BootstrapBrokers == "" {
-		return o, outcome.Failf(ReasonInvalidSpec, "MSK cluster %s reports no SASL/IAM bootstrap brokers", arn)
+		return o, outcome.Failf(awserr.ReasonInvalidSpec, "MSK cluster %s reports no SASL/IAM bootstrap brokers", arn)
 	}
 	return o, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kafka/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 )
 
@@ -29,37 +30,44 @@ func (s *Service) describe(ctx context.Context, arn string) (*types.Cluster, err
 	return out.ClusterInfo, nil
 }
 
-// find returns the cluster by the hint ARN, else by exact name, or nil when neither finds one. byHint
-// reports that the hint found it. Among several clusters of the same name it prefers the owner's, and a
-// live one over one being deleted.
-func (s *Service) find(ctx context.Context, hint string, d Desired) (cl *types.Cluster, byHint bool, err error) {
-	if hint != "" {
-		cl, err := s.describe(ctx, hint)
-		if err != nil || cl != nil {
-			return cl, cl != nil, err
+// Find returns the cluster by the hint ARN, else by exact name, or nil when neither finds one. Among
+// several clusters of the same name it prefers the owner's, and a live one over one being deleted.
+func (m managed) Find(ctx context.Context) (*owned.Found[*types.Cluster], error) {
+	if m.hint != "" {
+		c, err := m.describe(ctx, m.hint)
+		if err != nil || c != nil {
+			return found(c, true), err
 		}
 	}
-	p := kafka.NewListClustersV2Paginator(s.api, &kafka.ListClustersV2Input{
-		ClusterNameFilter: aws.String(d.Name),
+	p := kafka.NewListClustersV2Paginator(m.api, &kafka.ListClustersV2Input{
+		ClusterNameFilter: aws.String(m.d.Name),
 		MaxResults:        aws.Int32(listPageSize),
 	})
 	var best *types.Cluster
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, false, awserr.Classify(err, fmt.Sprintf("listing MSK clusters named %q", d.Name), "BadRequestException")
+			return nil, awserr.Classify(err, fmt.Sprintf("listing MSK clusters named %q", m.d.Name), "BadRequestException")
 		}
 		for i := range page.ClusterInfoList {
 			c := &page.ClusterInfoList[i]
-			if aws.ToString(c.ClusterName) != d.Name {
+			if aws.ToString(c.ClusterName) != m.d.Name {
 				continue // the filter matches prefixes
 			}
-			if best == nil || preference(c, d.Owner) > preference(best, d.Owner) {
+			if best == nil || preference(c, m.d.Owner) > preference(best, m.d.Owner) {
 				best = c
 			}
 		}
 	}
-	return best, false, nil
+	return found(best, false), nil
+}
+
+// found is what the rules judge of a cluster found; nil for none.
+func found(c *types.Cluster, byHint bool) *owned.Found[*types.Cluster] {
+	if c == nil {
+		return nil
+	}
+	return owned.One(c, byHint, fmt.Sprintf("MSK cluster %q (%s)", aws.ToString(c.ClusterName), aws.ToString(c.ClusterArn)), c.Tags)
 }
 
 // preference ranks same-named clusters: owned first, then not being deleted.
@@ -72,11 +80,6 @@ func preference(c *types.Cluster, owner tags.Owner) int {
 		rank++
 	}
 	return rank
-}
-
-// notOwned is the Terminal outcome for a cluster that exists without the owner's tags.
-func notOwned(c *types.Cluster, owner tags.Owner) error {
-	return owner.NotOwned(fmt.Sprintf("MSK cluster %q (%s)", aws.ToString(c.ClusterName), aws.ToString(c.ClusterArn)))
 }
 
 // observed converts what MSK reports, for serverless and provisioned clusters alike.
@@ -131,24 +134,4 @@ func (s *Service) bootstrap(ctx context.Context, o *Observed) error {
 	}
 	o.BootstrapBrokers = aws.ToString(out.BootstrapBrokerStringSaslIam)
 	return nil
-}
-
-// Observe reads the cluster without changing anything: nil, nil when it does not exist; a Terminal
-// NotOwned outcome when a cluster of that name exists without the owner's tags. The bootstrap brokers are
-// read once the cluster is ACTIVE.
-func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observed, error) {
-	c, _, err := s.find(ctx, hint, d)
-	if err != nil || c == nil {
-		return nil, err
-	}
-	if !d.Owner.Owns(c.Tags) {
-		return nil, notOwned(c, d.Owner)
-	}
-	o := observed(c)
-	if c.State == types.ClusterStateActive {
-		if err := s.bootstrap(ctx, o); err != nil {
-			return o, err
-		}
-	}
-	return o, nil
 }

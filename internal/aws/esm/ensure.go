@@ -11,6 +11,7 @@ import (
 
 	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -25,11 +26,11 @@ var (
 
 // transitional are the states Lambda moves out of by itself.
 var transitional = map[string]string{
-	StateCreating:  ReasonCreating,
-	StateEnabling:  ReasonUpdating,
-	StateDisabling: ReasonUpdating,
-	StateUpdating:  ReasonUpdating,
-	StateDeleting:  ReasonDeleting,
+	StateCreating:  awserr.ReasonCreating,
+	StateEnabling:  awserr.ReasonUpdating,
+	StateDisabling: awserr.ReasonUpdating,
+	StateUpdating:  awserr.ReasonUpdating,
+	StateDeleting:  awserr.ReasonDeleting,
 }
 
 // Ensure makes the mapping exist as desired: it finds it by hint or by function, cluster and topic
@@ -37,19 +38,13 @@ var transitional = map[string]string{
 // destination when they differ, and repairs tag drift. Transitional states give a Waiting outcome with the
 // Result.
 func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
-	o, byHint, err := s.find(ctx, hint, d)
-	if err != nil {
-		return Result{}, err
-	}
-	if o == nil {
-		return s.create(ctx, hint, d)
-	}
-	return s.reconcile(ctx, o, Result{Adopted: !byHint}, d)
+	return owned.Ensure(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
 }
 
-// create makes a new mapping; a conflict means a mapping of that function, cluster and topic appeared
-// meanwhile, so it is adopted.
-func (s *Service) create(ctx context.Context, hint string, d Desired) (Result, error) {
+// Create makes a new mapping; a conflict means a mapping of that function, cluster and topic appeared
+// meanwhile.
+func (m managed) Create(ctx context.Context) (Result, error) {
+	d := m.d
 	in := &lambda.CreateEventSourceMappingInput{
 		FunctionName:                   aws.String(d.FunctionName),
 		EventSourceArn:                 aws.String(d.ClusterARN),
@@ -66,30 +61,23 @@ func (s *Service) create(ctx context.Context, hint string, d Desired) (Result, e
 	if d.OnFailureDestination != "" {
 		in.DestinationConfig = destination(d.OnFailureDestination)
 	}
-	out, err := s.api.CreateEventSourceMapping(ctx, in)
-	if awserr.HasCode(err, "ResourceConflictException") {
-		o, _, ferr := s.find(ctx, hint, d)
-		if ferr != nil {
-			return Result{}, ferr
-		}
-		if o != nil {
-			return s.reconcile(ctx, o, Result{Adopted: true}, d)
-		}
-	}
+	out, err := m.api.CreateEventSourceMapping(ctx, in)
 	if err != nil {
-		return Result{}, classify(err, fmt.Sprintf("creating event source mapping of function %q to topic %q", d.FunctionName, d.Topic), createTerminal)
+		err = classify(err, fmt.Sprintf("creating event source mapping of function %q to topic %q", d.FunctionName, d.Topic), createTerminal)
+		if awserr.HasCode(err, "ResourceConflictException") {
+			err = owned.Conflict(err)
+		}
+		return Result{}, err
 	}
 	o := observedFromOutput((*lambda.GetEventSourceMappingOutput)(out))
 	o.Tags = d.tags()
 	return Result{Observed: o, Created: true},
-		outcome.Wait(TransitionDelay, ReasonCreating, "event source mapping %s is being created", o.UUID)
+		outcome.Wait(TransitionDelay, awserr.ReasonCreating, "event source mapping %s is being created", o.UUID)
 }
 
-// reconcile brings a found mapping to the desired state and reports it.
-func (s *Service) reconcile(ctx context.Context, o *Observed, res Result, d Desired) (Result, error) {
-	if !d.Owner.Owns(o.Tags) {
-		return Result{}, notOwned(o, d)
-	}
+// Update brings a found mapping of the owner's to the desired state and reports it.
+func (m managed) Update(ctx context.Context, o *Observed, res Result) (Result, error) {
+	d := m.d
 	res.Observed = o
 	if reason, ok := transitional[o.State]; ok {
 		return res, outcome.Wait(TransitionDelay, reason, "event source mapping %s is %s", o.UUID, o.State)
@@ -97,7 +85,7 @@ func (s *Service) reconcile(ctx context.Context, o *Observed, res Result, d Desi
 	if err := immutable(o, d); err != nil {
 		return res, err
 	}
-	retagged, err := s.retag(ctx, o, d.tags())
+	retagged, err := m.retag(ctx, o, d.tags())
 	res.Updated = retagged
 	if err != nil {
 		return res, err
@@ -106,7 +94,7 @@ func (s *Service) reconcile(ctx context.Context, o *Observed, res Result, d Desi
 	if diff == "" {
 		return res, nil
 	}
-	out, err := s.api.UpdateEventSourceMapping(ctx, in)
+	out, err := m.api.UpdateEventSourceMapping(ctx, in)
 	if err != nil {
 		return res, classify(err, fmt.Sprintf("updating event source mapping %s (%s)", o.UUID, diff), updateTerminal)
 	}
@@ -114,7 +102,7 @@ func (s *Service) reconcile(ctx context.Context, o *Observed, res Result, d Desi
 	updated := observedFromOutput((*lambda.GetEventSourceMappingOutput)(out))
 	updated.Tags = o.Tags
 	res.Observed = updated
-	return res, outcome.Wait(TransitionDelay, ReasonUpdating, "event source mapping %s is being updated (%s)", o.UUID, diff)
+	return res, outcome.Wait(TransitionDelay, awserr.ReasonUpdating, "event source mapping %s is being updated (%s)", o.UUID, diff)
 }
 
 // update returns the UpdateEventSourceMapping input carrying the members that differ, and a description of
@@ -158,7 +146,7 @@ func immutable(o *Observed, d Desired) error {
 	}
 	for _, c := range checks {
 		if c[1] != c[2] {
-			return outcome.Failf(ReasonInvalidSpec,
+			return outcome.Failf(awserr.ReasonInvalidSpec,
 				"event source mapping %s has %s %q but the spec asks for %q; it cannot change on an existing mapping",
 				o.UUID, c[0], c[1], c[2])
 		}
@@ -176,7 +164,7 @@ func (s *Service) retag(ctx context.Context, o *Observed, want map[string]string
 // have not propagated yet is a Waiting outcome.
 func classify(err error, what string, terminal []string) error {
 	if rolePropagating(err) {
-		return outcome.Wait(TransitionDelay, ReasonDependencyNotReady, "%s: %s (waiting for IAM to propagate the function role's permissions)", what, awserr.Message(err))
+		return outcome.Wait(TransitionDelay, awserr.ReasonDependencyNotReady, "%s: %s (waiting for IAM to propagate the function role's permissions)", what, awserr.Message(err))
 	}
 	return awserr.Classify(err, what, terminal...)
 }

@@ -25,16 +25,6 @@ const (
 	StateDeleting  = "Deleting"
 )
 
-// Condition reasons this package puts in outcomes.
-const (
-	ReasonCreating           = "Creating"
-	ReasonUpdating           = "Updating"
-	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = tags.ReasonNotOwned
-	ReasonInvalidSpec        = "InvalidSpec"
-	ReasonDependencyNotReady = "DependencyNotReady"
-)
-
 // TransitionDelay is the wait before looking again at a mapping in a transitional state, or after Lambda
 // refused a role that has not propagated yet. It is a variable so tests can shorten it.
 var TransitionDelay = 10 * time.Second
@@ -108,3 +98,10 @@ type Service struct {
 
 // New returns a Service that calls Lambda through api.
 func New(api awsapi.LambdaAPI) *Service { return &Service{api: api} }
+
+// managed is the mapping of one Desired, found through the status hint, as the ownership rules handle it.
+type managed struct {
+	*Service
+	hint string
+	d    Desired
+}

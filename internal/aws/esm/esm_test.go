@@ -15,6 +15,7 @@ import (
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/esm"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
@@ -113,7 +114,7 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	d := desired()
 
 	res, err := e.svc.Ensure(ctx, "", d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != esm.ReasonCreating || w.After != esm.TransitionDelay {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || w.After != esm.TransitionDelay {
 		t.Fatalf("first Ensure = %v, want Waiting Creating", err)
 	}
 	if !res.Created || res.Observed == nil || res.Observed.UUID == "" ||
@@ -145,9 +146,6 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	if after := awstest.Total(awstest.Writes(e.srv, "lambda")); after != before {
 		t.Fatalf("a ready mapping caused %d writes: %v", after-before, awstest.Writes(e.srv, "lambda"))
 	}
-	if obs, err := e.svc.Observe(ctx, "", d); err != nil || obs.UUID != id {
-		t.Fatalf("Observe = %+v, %v", obs, err)
-	}
 	tagsOut, err := e.api.ListTags(ctx, &lambdasdk.ListTagsInput{Resource: aws.String(o.ARN)})
 	if err != nil || !maps.Equal(tagsOut.Tags, d.Owner.Tags(esm.Component, d.Tags)) {
 		t.Fatalf("tags = %v, %v", tagsOut, err)
@@ -159,7 +157,7 @@ func TestEnsureWaitsWhileCreating(t *testing.T) {
 	lawstest.Override(t, e.timings, lifecycle.MappingCreate, time.Hour)
 	for i := range 3 {
 		res, err := e.svc.Ensure(context.Background(), "", desired())
-		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != esm.ReasonCreating || res.Observed == nil {
+		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || res.Observed == nil {
 			t.Fatalf("Ensure %d = %+v, %v", i, res, err)
 		}
 	}
@@ -182,13 +180,11 @@ func TestNotOwnedMappingIsLeftAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := awstest.Total(awstest.Writes(e.srv, "lambda"))
-	for name, call := range map[string]func() error{
-		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
-		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
-	} {
-		err := call()
-		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != esm.ReasonNotOwned || !strings.Contains(err.Error(), "left untouched") {
-			t.Fatalf("%s = %v, want Terminal NotOwned", name, err)
+	for _, hint := range []string{"", aws.ToString(foreign.UUID)} {
+		res, err := e.svc.Ensure(ctx, hint, d)
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || !strings.Contains(err.Error(), "left untouched") ||
+			res.Observed != nil {
+			t.Fatalf("Ensure with hint %q = %+v, %v; want Terminal NotOwned", hint, res, err)
 		}
 	}
 	if gone, err := e.svc.Delete(ctx, "", d); err != nil || !gone {
@@ -250,7 +246,7 @@ func TestEnsureRepairsDriftAndSuspends(t *testing.T) {
 	d.Enabled = false
 	d.OnFailureDestination = ""
 	res, err := e.svc.Ensure(ctx, o.UUID, d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != esm.ReasonUpdating || !res.Updated {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonUpdating || !res.Updated {
 		t.Fatalf("Ensure to suspend = %+v, %v", res, err)
 	}
 	suspended := settle(t, e.svc, o.UUID, d).Observed
@@ -284,7 +280,7 @@ func TestEnsureRefusesImmutableChanges(t *testing.T) {
 		changed := d
 		edit(&changed)
 		_, err := e.svc.Ensure(context.Background(), id, changed)
-		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != esm.ReasonInvalidSpec || !strings.Contains(err.Error(), "cannot change") {
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec || !strings.Contains(err.Error(), "cannot change") {
 			t.Fatalf("%s: Ensure = %v, want Terminal InvalidSpec", name, err)
 		}
 	}
@@ -298,7 +294,7 @@ func TestUnpropagatedRoleWaits(t *testing.T) {
 	e.roles.sendAllowed.Store(false)
 	_, err := e.svc.Ensure(context.Background(), "", desired())
 	w, ok := outcome.AsWaiting(err)
-	if !ok || w.Reason != esm.ReasonDependencyNotReady || !strings.Contains(w.Message, "SendMessage") {
+	if !ok || w.Reason != awserr.ReasonDependencyNotReady || !strings.Contains(w.Message, "SendMessage") {
 		t.Fatalf("Ensure = %v, want Waiting for the role", err)
 	}
 	e.roles.sendAllowed.Store(true)
@@ -313,8 +309,8 @@ func TestInvalidParameterIsTerminal(t *testing.T) {
 	d.OnFailureDestination = "arn:aws:dynamodb:us-east-1:000000000000:table/nope"
 	_, err := e.svc.Ensure(context.Background(), "", d)
 	var ip *types.InvalidParameterValueException
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "AWSError" || !errors.As(err, &ip) {
-		t.Fatalf("Ensure = %v, want Terminal InvalidParameterValueException", err)
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec || !errors.As(err, &ip) {
+		t.Fatalf("Ensure = %v, want Terminal InvalidSpec (InvalidParameterValueException)", err)
 	}
 }
 
@@ -352,10 +348,10 @@ func TestMissingFunctionMeansNoMapping(t *testing.T) {
 	e := setup(t)
 	d := desired()
 	d.FunctionName = "kp-missing-fn"
-	if o, err := e.svc.Observe(context.Background(), "", d); err != nil || o != nil {
-		t.Fatalf("Observe = %+v, %v", o, err)
-	}
 	if gone, err := e.svc.Delete(context.Background(), "", d); err != nil || !gone {
 		t.Fatalf("Delete = %v, %v", gone, err)
+	}
+	if w := awstest.Writes(e.srv, "lambda"); len(w) != 0 {
+		t.Fatalf("Delete of the mapping of a missing function wrote %v", w)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 )
 
 // listPageSize is the page size of mapping lookups.
@@ -20,22 +21,23 @@ const listPageSize = 100
 // name or cluster ARN).
 var lookupTerminal = []string{"InvalidParameterValueException"}
 
-// find returns the mapping with the hint UUID, else the one of the desired function, cluster and topic,
-// with its tags, or nil. byHint reports that the hint found it. Among several candidates it prefers the
-// owner's, and a live one over one being deleted.
-func (s *Service) find(ctx context.Context, hint string, d Desired) (o *Observed, byHint bool, err error) {
-	if hint != "" {
-		out, err := s.api.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String(hint)})
+// Find returns the mapping with the hint UUID, else the one of the desired function, cluster and topic,
+// with its tags, or nil. Among several candidates it prefers the owner's, and a live one over one being
+// deleted.
+func (m managed) Find(ctx context.Context) (*owned.Found[*Observed], error) {
+	d := m.d
+	if m.hint != "" {
+		out, err := m.api.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: aws.String(m.hint)})
 		switch {
 		case awserr.IsNotFound(err):
 		case err != nil:
-			return nil, false, awserr.Classify(err, fmt.Sprintf("getting event source mapping %s", hint), lookupTerminal...)
+			return nil, awserr.Classify(err, fmt.Sprintf("getting event source mapping %s", m.hint), lookupTerminal...)
 		default:
-			o, err := s.withTags(ctx, observedFromOutput(out))
-			return o, o != nil, err
+			o, err := m.withTags(ctx, observedFromOutput(out))
+			return found(o, true), err
 		}
 	}
-	p := lambda.NewListEventSourceMappingsPaginator(s.api, &lambda.ListEventSourceMappingsInput{
+	p := lambda.NewListEventSourceMappingsPaginator(m.api, &lambda.ListEventSourceMappingsInput{
 		FunctionName:   aws.String(d.FunctionName),
 		EventSourceArn: aws.String(d.ClusterARN),
 		MaxItems:       aws.Int32(listPageSize),
@@ -44,25 +46,33 @@ func (s *Service) find(ctx context.Context, hint string, d Desired) (o *Observed
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if awserr.IsNotFound(err) {
-			return nil, false, nil // the function does not exist, so neither does a mapping to it
+			return nil, nil // the function does not exist, so neither does a mapping to it
 		}
 		if err != nil {
-			return nil, false, awserr.Classify(err, fmt.Sprintf("listing event source mappings of function %q", d.FunctionName), lookupTerminal...)
+			return nil, awserr.Classify(err, fmt.Sprintf("listing event source mappings of function %q", d.FunctionName), lookupTerminal...)
 		}
-		for _, m := range page.EventSourceMappings {
-			if !slices.Contains(m.Topics, d.Topic) {
+		for _, c := range page.EventSourceMappings {
+			if !slices.Contains(c.Topics, d.Topic) {
 				continue
 			}
-			o, err := s.withTags(ctx, observedFrom(m))
+			o, err := m.withTags(ctx, observedFrom(c))
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
 			if o != nil && (best == nil || preference(o, d) > preference(best, d)) {
 				best = o
 			}
 		}
 	}
-	return best, false, nil
+	return found(best, false), nil
+}
+
+// found is what the rules judge of a mapping found; nil for none.
+func found(o *Observed, byHint bool) *owned.Found[*Observed] {
+	if o == nil {
+		return nil
+	}
+	return owned.One(o, byHint, fmt.Sprintf("event source mapping %s (function %s, topic %q)", o.UUID, o.FunctionARN, o.Topic), o.Tags)
 }
 
 // preference ranks candidate mappings: owned first, then not being deleted.
@@ -88,11 +98,6 @@ func (s *Service) withTags(ctx context.Context, o *Observed) (*Observed, error) 
 	}
 	o.Tags = out.Tags
 	return o, nil
-}
-
-// notOwned is the Terminal outcome for a mapping that exists without the owner's tags.
-func notOwned(o *Observed, d Desired) error {
-	return d.Owner.NotOwned(fmt.Sprintf("event source mapping %s (function %s, topic %q)", o.UUID, o.FunctionARN, o.Topic))
 }
 
 // observedFromOutput converts a Get (or, converted, Create or Update) response (without tags).
@@ -151,17 +156,4 @@ func mappingARN(functionARN, uuid string) string {
 		return ""
 	}
 	return prefix + ":event-source-mapping:" + uuid
-}
-
-// Observe reads the mapping without changing anything: nil, nil when it does not exist; a Terminal
-// NotOwned outcome when the mapping of that function, cluster and topic is not the owner's.
-func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observed, error) {
-	o, _, err := s.find(ctx, hint, d)
-	if err != nil || o == nil {
-		return nil, err
-	}
-	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o, d)
-	}
-	return o, nil
 }

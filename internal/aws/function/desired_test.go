@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
@@ -95,10 +96,10 @@ func TestBusy(t *testing.T) {
 	}{
 		{"active", Observed{State: "Active", LastUpdateStatus: "Successful"}, "", false},
 		{"inactive", Observed{State: "Inactive"}, "", false},
-		{"pending", Observed{State: "Pending"}, "FunctionPending", true},
-		{"updating", Observed{State: "Active", LastUpdateStatus: "InProgress"}, "FunctionUpdating", true},
-		{"deleting", Observed{State: "Deleting"}, "FunctionDeleting", true},
-		{"failed", Observed{State: "Failed", StateReason: "bad zip"}, "FunctionFailed", false},
+		{"pending", Observed{State: "Pending"}, awserr.ReasonCreating, true},
+		{"updating", Observed{State: "Active", LastUpdateStatus: "InProgress"}, awserr.ReasonUpdating, true},
+		{"deleting", Observed{State: "Deleting"}, awserr.ReasonDeleting, true},
+		{"failed", Observed{State: "Failed", StateReason: "bad zip"}, awserr.ReasonProvisioningFailed, false},
 	} {
 		err := busy(&tc.obs)
 		if tc.reason == "" {

@@ -12,6 +12,7 @@ import (
 
 	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -30,41 +31,44 @@ var terminalCodes = []string{"InvalidParameterValueException", "ValidationExcept
 // next call. The Result always carries the function once it exists, also alongside Waiting.
 func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
 	if err := d.Code.validate(); err != nil {
-		return Result{}, outcome.Fail("InvalidSpec", fmt.Errorf("lambda function %q: %w", d.Name, err))
+		return Result{}, outcome.Fail(awserr.ReasonInvalidSpec, fmt.Errorf("lambda function %q: %w", d.Name, err))
 	}
-	o, err := s.find(ctx, hint, d.Name)
-	if err != nil {
-		return Result{}, err
+	return owned.Ensure(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
+}
+
+// Create creates the function, then its invoke configuration once Lambda lets it be changed. Lambda
+// reporting a conflict (the function exists) is a conflict.
+func (m managed) Create(ctx context.Context) (Result, error) {
+	d := m.d
+	out, err := m.api.CreateFunction(ctx, d.createInput())
+	var conflict *lambdatypes.ResourceConflictException
+	switch {
+	case errors.As(err, &conflict):
+		return Result{}, owned.Conflict(awserr.Classify(err, fmt.Sprintf("creating Lambda function %q", d.Name)))
+	case err != nil:
+		return Result{}, classify(err, fmt.Sprintf("creating Lambda function %q", d.Name))
 	}
-	if o == nil {
-		created, err := s.create(ctx, d)
-		if err != nil {
-			return Result{}, err
-		}
-		if created != nil {
-			res := Result{Observed: created, Created: true}
-			if err := busy(created); err != nil {
-				return res, err
-			}
-			_, err := s.ensureInvokeConfig(ctx, created, d.Retry)
-			return res, err
-		}
-		// Someone created the function between our lookup and CreateFunction: adopt it like any found one.
-		if o, err = s.find(ctx, "", d.Name); err != nil {
-			return Result{}, err
-		}
-		if o == nil {
-			return Result{}, fmt.Errorf("creating Lambda function %q: Lambda reports a conflict but the function cannot be found", d.Name)
-		}
-	}
-	if !d.Owner.Owns(o.Tags) {
-		return Result{}, notOwned(o, d.Owner)
-	}
-	res := Result{Observed: o, Adopted: hint != o.ARN || o.Tags[tags.KeyUID] != d.Owner.UID}
-	if err := s.update(ctx, &res, d); err != nil {
+	c := lambdatypes.FunctionConfiguration{FunctionArn: out.FunctionArn, FunctionName: out.FunctionName,
+		CodeSha256: out.CodeSha256, PackageType: out.PackageType, State: out.State, StateReason: out.StateReason,
+		LastUpdateStatus: out.LastUpdateStatus, LastUpdateStatusReason: out.LastUpdateStatusReason, Role: out.Role,
+		Runtime: out.Runtime, Handler: out.Handler, Architectures: out.Architectures, MemorySize: out.MemorySize,
+		Timeout: out.Timeout, Environment: out.Environment, DeadLetterConfig: out.DeadLetterConfig}
+	res := Result{Observed: observe(&c, d.Code.ImageURI, d.tags()), Created: true}
+	if err := busy(res.Observed); err != nil {
 		return res, err
 	}
-	changed, err := s.ensureInvokeConfig(ctx, o, d.Retry)
+	_, err = m.ensureInvokeConfig(ctx, res.Observed, d.Retry)
+	return res, err
+}
+
+// Update brings a found function of the owner's in line with d: code, configuration, tags, then the invoke
+// configuration.
+func (m managed) Update(ctx context.Context, o *Observed, res Result) (Result, error) {
+	res.Observed = o
+	if err := m.update(ctx, &res, m.d); err != nil {
+		return res, err
+	}
+	changed, err := m.ensureInvokeConfig(ctx, o, m.d.Retry)
 	res.Updated = res.Updated || changed
 	return res, err
 }
@@ -73,7 +77,7 @@ func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, e
 func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
 	o := res.Observed
 	if want := string(d.Code.packageType()); o.PackageType != "" && o.PackageType != want {
-		return outcome.Failf("PackageTypeChanged", "lambda function %s is a %s package and Lambda cannot make it %s; "+
+		return outcome.Failf(awserr.ReasonInvalidSpec, "lambda function %s is a %s package and Lambda cannot make it %s; "+
 			"delete the function to have it re-created", o.ARN, o.PackageType, want)
 	}
 	if err := busy(o); err != nil {
@@ -104,7 +108,7 @@ func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
 		}
 	}
 	if !codeChanged && in == nil && o.LastUpdateStatus == string(lambdatypes.LastUpdateStatusFailed) {
-		return outcome.Failf("FunctionUpdateFailed", "the last update of Lambda function %s failed: %s", o.ARN,
+		return outcome.Failf(awserr.ReasonProvisioningFailed, "the last update of Lambda function %s failed: %s", o.ARN,
 			o.LastUpdateStatusReason)
 	}
 	changed, err := s.syncTags(ctx, o, d.tags())
@@ -117,34 +121,15 @@ func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
 func busy(o *Observed) error {
 	switch {
 	case o.State == string(lambdatypes.StateFailed):
-		return outcome.Failf("FunctionFailed", "lambda function %s failed: %s", o.ARN, o.StateReason)
+		return outcome.Failf(awserr.ReasonProvisioningFailed, "lambda function %s failed: %s", o.ARN, o.StateReason)
 	case o.State == string(lambdatypes.StatePending):
-		return outcome.Wait(PendingWait, "FunctionPending", "lambda function %s is being created", o.ARN)
+		return outcome.Wait(PendingWait, awserr.ReasonCreating, "lambda function %s is being created", o.ARN)
 	case o.State == string(lambdatypes.StateDeleting):
-		return outcome.Wait(PendingWait, "FunctionDeleting", "lambda function %s is being deleted", o.ARN)
+		return outcome.Wait(PendingWait, awserr.ReasonDeleting, "lambda function %s is being deleted", o.ARN)
 	case o.LastUpdateStatus == string(lambdatypes.LastUpdateStatusInProgress):
-		return outcome.Wait(UpdateWait, "FunctionUpdating", "an update of lambda function %s is in progress", o.ARN)
+		return outcome.Wait(UpdateWait, awserr.ReasonUpdating, "an update of lambda function %s is in progress", o.ARN)
 	}
 	return nil
-}
-
-// create creates the function. It returns nil, nil when Lambda reports a conflict (the function exists),
-// so the caller adopts.
-func (s *Service) create(ctx context.Context, d Desired) (*Observed, error) {
-	out, err := s.api.CreateFunction(ctx, d.createInput())
-	var conflict *lambdatypes.ResourceConflictException
-	switch {
-	case errors.As(err, &conflict):
-		return nil, nil
-	case err != nil:
-		return nil, classify(err, fmt.Sprintf("creating Lambda function %q", d.Name))
-	}
-	c := lambdatypes.FunctionConfiguration{FunctionArn: out.FunctionArn, FunctionName: out.FunctionName,
-		CodeSha256: out.CodeSha256, PackageType: out.PackageType, State: out.State, StateReason: out.StateReason,
-		LastUpdateStatus: out.LastUpdateStatus, LastUpdateStatusReason: out.LastUpdateStatusReason, Role: out.Role,
-		Runtime: out.Runtime, Handler: out.Handler, Architectures: out.Architectures, MemorySize: out.MemorySize,
-		Timeout: out.Timeout, Environment: out.Environment, DeadLetterConfig: out.DeadLetterConfig}
-	return observe(&c, d.Code.ImageURI, d.tags()), nil
 }
 
 // updateCode deploys d's code with d's architecture.
@@ -194,10 +179,10 @@ func classify(err error, what string) error {
 	var conflict *lambdatypes.ResourceConflictException
 	switch {
 	case IsPropagationError(err):
-		return outcome.Wait(PropagationWait, "WaitingForIAMPropagation", "%s: waiting for IAM to propagate the role: %s",
+		return outcome.Wait(PropagationWait, awserr.ReasonDependencyNotReady, "%s: waiting for IAM to propagate the role: %s",
 			what, awserr.Message(err))
 	case errors.As(err, &conflict):
-		return outcome.Wait(UpdateWait, "FunctionUpdateInProgress", "%s: %s", what, awserr.Message(err))
+		return outcome.Wait(UpdateWait, awserr.ReasonUpdating, "%s: %s", what, awserr.Message(err))
 	}
 	return awserr.Classify(err, what, terminalCodes...)
 }

@@ -168,3 +168,10 @@ func observe(c *lambdatypes.FunctionConfiguration, imageURI string, tagMap map[s
 	}
 	return o
 }
+
+// managed is the function of one Desired, found through the status hint, as the ownership rules handle it.
+type managed struct {
+	*Service
+	hint string
+	d    Desired
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/queue"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/role"
@@ -248,7 +250,7 @@ func TestEnsureReturnsTheFunctionWhileItIsPending(t *testing.T) {
 	d := e.desired(t)
 	res, err := e.svc.Ensure(context.Background(), "", d)
 	w, ok := outcome.AsWaiting(err)
-	if !ok || w.Reason != "FunctionPending" || w.After != PendingWait {
+	if !ok || w.Reason != awserr.ReasonCreating || w.After != PendingWait {
 		t.Fatalf("Ensure right after create: %v, want Waiting FunctionPending", err)
 	}
 	if !res.Created || res.Observed == nil || res.Observed.ARN == "" || res.Observed.State != "Pending" {
@@ -272,7 +274,7 @@ func TestEnsureWaitsForIAMPropagation(t *testing.T) {
 	// A role created moments ago cannot be assumed yet.
 	e.timings.SetPropagation(time.Hour)
 	res, err := e.svc.Ensure(ctx, "", d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != "WaitingForIAMPropagation" || w.After != PropagationWait {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonDependencyNotReady || w.After != PropagationWait {
 		t.Fatalf("Ensure with an unpropagated role: %v, want Waiting WaitingForIAMPropagation", err)
 	}
 	if res.Observed != nil || res.Created {
@@ -284,7 +286,7 @@ func TestEnsureWaitsForIAMPropagation(t *testing.T) {
 	d.RoleARN = e.ensureRole(t, "kp-ns-orders-12345678-other-role", "")
 	if _, err := e.svc.Ensure(ctx, "", d); err == nil {
 		t.Fatal("Ensure with a role that cannot send to the DLQ succeeded")
-	} else if w, ok := outcome.AsWaiting(err); !ok || w.Reason != "WaitingForIAMPropagation" {
+	} else if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonDependencyNotReady {
 		t.Fatalf("Ensure with a role that cannot send to the DLQ: %v, want Waiting WaitingForIAMPropagation", err)
 	}
 	d.RoleARN = e.roleARN
@@ -339,19 +341,17 @@ func TestNotOwnedFunctionIsLeftAlone(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	d := e.desired(t)
-	e.createFunction(t, d, map[string]string{"team": "other"})
+	arn := e.createFunction(t, d, map[string]string{"team": "other"})
 	if _, err := e.logs.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String("/aws/lambda/" + fnName)}); err != nil {
 		t.Fatal(err)
 	}
 	before := e.function(t, fnName)
 	e.resetCalls(t)
 
-	for name, call := range map[string]func() error{
-		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
-		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
-	} {
-		if term, ok := outcome.AsTerminal(call()); !ok || term.Reason != "NotOwned" {
-			t.Errorf("%s of a foreign function: want Terminal NotOwned", name)
+	for _, hint := range []string{"", arn} {
+		res, err := e.svc.Ensure(ctx, hint, d)
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || res.Observed != nil {
+			t.Errorf("Ensure of a foreign function with hint %q: %+v, %v; want Terminal NotOwned", hint, res, err)
 		}
 	}
 	if gone, err := e.svc.Delete(ctx, "", d); !gone || err != nil {
@@ -467,8 +467,8 @@ func TestImageFunctionsCannotBecomeZip(t *testing.T) {
 	}
 	d.Code = Code{ZipFile: zipWith(t, "v1")}
 	_, err := e.svc.Ensure(context.Background(), res.Observed.ARN, d)
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "PackageTypeChanged" {
-		t.Errorf("Ensure turning an image function into a zip: %v, want Terminal PackageTypeChanged", err)
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec {
+		t.Errorf("Ensure turning an image function into a zip: %v, want Terminal InvalidSpec", err)
 	}
 }
 
@@ -484,8 +484,8 @@ func TestConflictingUpdateIsWaiting(t *testing.T) {
 	}
 	d.MemoryMB = 512
 	_, err := e.svc.Ensure(ctx, res.Observed.ARN, d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != "FunctionUpdateInProgress" || w.After != UpdateWait {
-		t.Fatalf("Ensure during a conflicting update: %v, want Waiting FunctionUpdateInProgress", err)
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonUpdating || w.After != UpdateWait {
+		t.Fatalf("Ensure during a conflicting update: %v, want Waiting Updating", err)
 	}
 	if res, _ = ensureReady(t, e.svc, res.Observed.ARN, d); res.Observed.MemoryMB != 512 {
 		t.Errorf("memory %d after the conflict cleared, want 512", res.Observed.MemoryMB)
@@ -497,8 +497,8 @@ func TestEnsureRefusesInvalidParameters(t *testing.T) {
 	d := e.desired(t)
 	d.MemoryMB = 64
 	_, err := e.svc.Ensure(context.Background(), "", d)
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "AWSError" {
-		t.Fatalf("Ensure with 64 MB: %v, want Terminal", err)
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec {
+		t.Fatalf("Ensure with 64 MB: %v, want Terminal InvalidSpec", err)
 	}
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationException" {
@@ -508,8 +508,28 @@ func TestEnsureRefusesInvalidParameters(t *testing.T) {
 	d.Code = Code{}
 	if _, err := e.svc.Ensure(context.Background(), "", d); err == nil {
 		t.Error("Ensure without code succeeded")
-	} else if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "InvalidSpec" {
+	} else if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec {
 		t.Errorf("Ensure without code: %v, want Terminal InvalidSpec", err)
+	}
+}
+
+func TestMissingS3ObjectIsAnInvalidSpec(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.s3.CreateBucket(ctx, &s3sdk.CreateBucketInput{Bucket: aws.String("code-bucket")}); err != nil {
+		t.Fatal(err)
+	}
+	d := e.desired(t)
+	d.Code = Code{S3: &S3Code{Bucket: "code-bucket", Key: "fn/missing.zip"}}
+	e.resetCalls(t)
+	res, err := e.svc.Ensure(ctx, "", d)
+	term, ok := outcome.AsTerminal(err)
+	if !ok || term.Reason != awserr.ReasonInvalidSpec || !strings.Contains(err.Error(), "NoSuchKey") || res.Created {
+		t.Fatalf("Ensure with a missing S3 object: %+v, %v; want Terminal InvalidSpec naming NoSuchKey", res, err)
+	}
+	list, err := e.lambda.ListFunctions(ctx, &lambdasdk.ListFunctionsInput{})
+	if w := e.writes(); err != nil || w["lambda:CreateFunction"] != 1 || len(w) != 1 || len(list.Functions) != 0 {
+		t.Errorf("writes %v, functions %+v (%v); want one refused CreateFunction and no function", w, list, err)
 	}
 }
 
@@ -527,8 +547,8 @@ func TestDeleteTwiceRemovesFunctionAndLogGroup(t *testing.T) {
 			t.Fatalf("Delete #%d: gone=%v err=%v", i+1, gone, err)
 		}
 	}
-	if o, err := e.svc.Observe(ctx, res.Observed.ARN, d); o != nil || err != nil {
-		t.Errorf("Observe after Delete: %+v, %v", o, err)
+	if f, err := (managed{Service: e.svc, hint: res.Observed.ARN, d: d}).Find(ctx); f != nil || err != nil {
+		t.Errorf("Find after Delete: %+v, %v", f, err)
 	}
 	_, err := e.lambda.GetFunctionEventInvokeConfig(ctx, &lambdasdk.GetFunctionEventInvokeConfigInput{FunctionName: aws.String(fnName)})
 	var nf *lambdatypes.ResourceNotFoundException
@@ -593,7 +613,7 @@ func TestObserveExternal(t *testing.T) {
 	}
 	if _, err := e.svc.ObserveExternal(ctx, "not-an-arn"); err == nil {
 		t.Error("ObserveExternal accepted a non-ARN")
-	} else if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "InvalidSpec" {
+	} else if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec {
 		t.Errorf("ObserveExternal of a non-ARN: %v, want Terminal InvalidSpec", err)
 	}
 }

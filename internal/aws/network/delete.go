@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
@@ -18,13 +19,14 @@ import (
 // remains; while the NAT gateway is being deleted it is false with no error, and while something outside
 // the network still uses a part it is false with a Waiting outcome that names it. Repeated calls are safe.
 func (s *Service) Delete(ctx context.Context, hint string, d Desired) (gone bool, err error) {
-	inv, err := s.scan(ctx, hint, d)
-	if err != nil {
-		return false, err
-	}
+	return owned.Delete(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
+}
+
+// Delete deletes the owned parts of a network in strict reverse order.
+func (m managed) Delete(ctx context.Context, inv *inventory) (gone bool, err error) {
 	if g := inv.nat; g != nil {
 		if g.State != types.NatGatewayStateDeleting {
-			_, err := s.api.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: g.NatGatewayId})
+			_, err := m.api.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: g.NatGatewayId})
 			if err := released(err, "deleting NAT gateway "+aws.ToString(g.NatGatewayId)); err != nil {
 				return false, err
 			}
@@ -32,12 +34,12 @@ func (s *Service) Delete(ctx context.Context, hint string, d Desired) (gone bool
 		return false, nil
 	}
 	for _, step := range []func() error{
-		func() error { return s.deleteAddress(ctx, inv.eip) },
-		func() error { return s.deleteSecurityGroup(ctx, inv.sg) },
-		func() error { return s.deleteRouteTables(ctx, inv.routeTables) },
-		func() error { return s.deleteInternetGateway(ctx, inv.igw) },
-		func() error { return s.deleteSubnets(ctx, inv.subnets) },
-		func() error { return s.deleteVPC(ctx, inv.vpc) },
+		func() error { return m.deleteAddress(ctx, inv.eip) },
+		func() error { return m.deleteSecurityGroup(ctx, inv.sg) },
+		func() error { return m.deleteRouteTables(ctx, inv.routeTables) },
+		func() error { return m.deleteInternetGateway(ctx, inv.igw) },
+		func() error { return m.deleteSubnets(ctx, inv.subnets) },
+		func() error { return m.deleteVPC(ctx, inv.vpc) },
 	} {
 		if err := step(); err != nil {
 			return false, err
@@ -53,7 +55,7 @@ func released(err error, what string) error {
 	case err == nil, awserr.IsNotFound(err):
 		return nil
 	case awserr.HasCode(err, "DependencyViolation", "InvalidIPAddress.InUse", "AuthFailure.InUse"):
-		return outcome.Wait(DependencyDelay, ReasonDeleting, "%s: still in use: %s", what, awserr.Message(err))
+		return outcome.Wait(DependencyDelay, awserr.ReasonDeleting, "%s: still in use: %s", what, awserr.Message(err))
 	}
 	return awserr.Classify(err, what)
 }

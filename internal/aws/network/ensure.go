@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -38,20 +38,37 @@ type ensurer struct {
 func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
 	lay, err := carve(d.CIDR)
 	if err != nil {
-		return Result{}, outcome.Fail(ReasonInvalidSpec, err)
+		return Result{}, outcome.Fail(awserr.ReasonInvalidSpec, err)
 	}
 	if err := s.checkZones(ctx, d); err != nil {
 		return Result{}, err
 	}
-	inv, err := s.scan(ctx, hint, d)
-	if err != nil {
-		return Result{}, err
+	return owned.Ensure(ctx, d.Owner, managed{Service: s, hint: hint, d: d, lay: lay})
+}
+
+// Find reads every part of the network; nil when no part carries one of its names.
+func (m managed) Find(ctx context.Context) (*owned.Found[*inventory], error) {
+	inv, err := m.scan(ctx, m.hint, m.d)
+	if err != nil || len(inv.parts) == 0 {
+		return nil, err
 	}
-	if err := notOwned(inv, d); err != nil {
-		return Result{}, err
-	}
-	e := &ensurer{s: s, d: d, n: partNames(d.NamePrefix), lay: lay, inv: inv,
-		res: Result{Observed: &Observed{}, Adopted: inv.vpc != nil && !inv.byHint}}
+	return &owned.Found[*inventory]{Resource: inv, ByHint: inv.byHint, Parts: inv.parts}, nil
+}
+
+// Create builds the whole network.
+func (m managed) Create(ctx context.Context) (Result, error) {
+	return m.build(ctx, newInventory(), Result{})
+}
+
+// Update builds what is missing of a network whose parts are the owner's and repairs the rest.
+func (m managed) Update(ctx context.Context, inv *inventory, res Result) (Result, error) {
+	return m.build(ctx, inv, res)
+}
+
+// build ensures every part in order, starting from what inv holds.
+func (m managed) build(ctx context.Context, inv *inventory, res Result) (Result, error) {
+	res.Observed = &Observed{}
+	e := &ensurer{s: m.Service, d: m.d, n: partNames(m.d.NamePrefix), lay: m.lay, inv: inv, res: res}
 	for _, step := range []func(context.Context) error{
 		e.vpc, e.subnets, e.internetGateway, e.publicRoutes, e.securityGroup, e.address, e.natGateway, e.privateRoutes,
 	} {
@@ -60,16 +77,6 @@ func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, e
 		}
 	}
 	return e.res, nil
-}
-
-// notOwned is the Terminal outcome for parts found by name that are not the owner's.
-func notOwned(inv *inventory, d Desired) error {
-	if len(inv.foreign) == 0 {
-		return nil
-	}
-	return outcome.Failf(ReasonNotOwned,
-		"%s exist but are not tagged as owned by %s %s/%s (cluster id %q); they are left untouched",
-		strings.Join(inv.foreign, ", "), d.Owner.Kind, d.Owner.Namespace, d.Owner.Name, d.Owner.ClusterID)
 }
 
 // checkZones verifies the desired zones exist in the region.
@@ -85,7 +92,7 @@ func (s *Service) checkZones(ctx context.Context, d Desired) error {
 		}
 	}
 	if err := checkZones(d.AvailabilityZones, offered); err != nil {
-		return outcome.Fail(ReasonInvalidSpec, err)
+		return outcome.Fail(awserr.ReasonInvalidSpec, err)
 	}
 	return nil
 }
@@ -135,5 +142,5 @@ func (e *ensurer) changed(fresh bool) {
 
 // mismatch is the Terminal outcome for a part whose create-only settings differ from the spec.
 func mismatch(format string, args ...any) error {
-	return outcome.Failf(ReasonInvalidSpec, format+"; a network cannot change after creation", args...)
+	return outcome.Failf(awserr.ReasonInvalidSpec, format+"; a network cannot change after creation", args...)
 }

@@ -10,11 +10,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 )
 
-// inventory is what exists of a network: the owned part carrying each Name tag, and the parts that carry
-// one of the names without the owner's tags.
+// inventory is what exists of a network: the owned part carrying each Name tag, and every part found by
+// one of the names, owned or not, for the ownership rules to judge.
 type inventory struct {
 	vpc         *types.Vpc
 	byHint      bool
@@ -24,8 +25,13 @@ type inventory struct {
 	nat         *types.NatGateway
 	routeTables map[string]*types.RouteTable
 	sg          *types.SecurityGroup
-	// foreign describes the parts found by name that are not the owner's.
-	foreign []string
+	// parts are the parts found by name, owned or not.
+	parts []owned.Part
+}
+
+// newInventory returns the inventory of a network of which nothing exists.
+func newInventory() *inventory {
+	return &inventory{subnets: map[string]*types.Subnet{}, routeTables: map[string]*types.RouteTable{}}
 }
 
 // pager is an EC2 paginator.
@@ -56,22 +62,21 @@ func tagMap(ts []types.Tag) map[string]string {
 	return m
 }
 
-// pick returns the owner's item tagged with name, and whether an item with that name is not the owner's.
-func pick[T any](items []T, name string, tagsOf func(*T) []types.Tag, owner tags.Owner) (owned *T, foreign bool) {
+// pick returns the owner's item of the kind tagged with name, and records every item tagged with it in
+// inv's parts.
+func pick[T any](inv *inventory, kind string, items []T, name string, tagsOf func(*T) []types.Tag, owner tags.Owner) *T {
+	var mine *T
 	for i := range items {
 		m := tagMap(tagsOf(&items[i]))
 		if m[NameTag] != name {
 			continue
 		}
-		if owner.Owns(m) {
-			if owned == nil {
-				owned = &items[i]
-			}
-			continue
+		inv.parts = append(inv.parts, owned.Part{What: fmt.Sprintf("%s %q", kind, name), Tags: m})
+		if mine == nil && owner.Owns(m) {
+			mine = &items[i]
 		}
-		foreign = true
 	}
-	return owned, foreign
+	return mine
 }
 
 // filter builds an EC2 filter.
@@ -82,18 +87,10 @@ func filter(name string, values ...string) types.Filter {
 // scan reads every part of the network, without changing anything.
 func (s *Service) scan(ctx context.Context, hint string, d Desired) (*inventory, error) {
 	n := partNames(d.NamePrefix)
-	inv := &inventory{subnets: map[string]*types.Subnet{}, routeTables: map[string]*types.RouteTable{}}
-	note := func(kind, name string, foreign bool) {
-		if foreign {
-			inv.foreign = append(inv.foreign, fmt.Sprintf("%s %q", kind, name))
-		}
-	}
-	var foreign bool
-	var err error
-	if inv.vpc, inv.byHint, foreign, err = s.scanVPC(ctx, hint, d, n.vpc); err != nil {
+	inv := newInventory()
+	if err := s.scanVPC(ctx, hint, d, n.vpc, inv); err != nil {
 		return nil, err
 	}
-	note("VPC", n.vpc, foreign)
 
 	igws, err := collect(ctx, ec2.NewDescribeInternetGatewaysPaginator(s.api, &ec2.DescribeInternetGatewaysInput{
 		Filters: []types.Filter{filter("tag:"+NameTag, n.igw)},
@@ -101,8 +98,7 @@ func (s *Service) scan(ctx context.Context, hint string, d Desired) (*inventory,
 	if err != nil {
 		return nil, awserr.Classify(err, "describing internet gateways")
 	}
-	inv.igw, foreign = pick(igws, n.igw, func(g *types.InternetGateway) []types.Tag { return g.Tags }, d.Owner)
-	note("internet gateway", n.igw, foreign)
+	inv.igw = pick(inv, "internet gateway", igws, n.igw, func(g *types.InternetGateway) []types.Tag { return g.Tags }, d.Owner)
 
 	addrs, err := s.api.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{
 		Filters: []types.Filter{filter("tag:"+NameTag, n.eip)},
@@ -110,27 +106,28 @@ func (s *Service) scan(ctx context.Context, hint string, d Desired) (*inventory,
 	if err != nil {
 		return nil, awserr.Classify(err, "describing Elastic IP addresses")
 	}
-	inv.eip, foreign = pick(addrs.Addresses, n.eip, func(a *types.Address) []types.Tag { return a.Tags }, d.Owner)
-	note("Elastic IP address", n.eip, foreign)
+	inv.eip = pick(inv, "Elastic IP address", addrs.Addresses, n.eip, func(a *types.Address) []types.Tag { return a.Tags }, d.Owner)
 
 	if inv.vpc == nil {
 		return inv, nil // subnets, route tables, security groups and NAT gateways live in a VPC
 	}
-	return inv, s.scanInVPC(ctx, n, d, inv, note)
+	return inv, s.scanInVPC(ctx, n, d, inv)
 }
 
-// scanVPC finds the VPC by the hint ID, else by its Name tag.
-func (s *Service) scanVPC(ctx context.Context, hint string, d Desired, name string) (vpc *types.Vpc, byHint, foreign bool, err error) {
+// scanVPC finds the VPC by the hint ID when it is the owner's VPC of that name, else by its Name tag.
+func (s *Service) scanVPC(ctx context.Context, hint string, d Desired, name string, inv *inventory) error {
 	tagsOf := func(v *types.Vpc) []types.Tag { return v.Tags }
 	if hint != "" {
 		out, err := s.api.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{hint}})
 		switch {
 		case awserr.IsNotFound(err):
 		case err != nil:
-			return nil, false, false, awserr.Classify(err, fmt.Sprintf("describing VPC %s", hint))
+			return awserr.Classify(err, fmt.Sprintf("describing VPC %s", hint))
 		default:
-			if v, _ := pick(out.Vpcs, name, tagsOf, d.Owner); v != nil {
-				return v, true, false, nil
+			hinted := newInventory()
+			if v := pick(hinted, "VPC", out.Vpcs, name, tagsOf, d.Owner); v != nil {
+				inv.vpc, inv.byHint, inv.parts = v, true, append(inv.parts, hinted.parts...)
+				return nil
 			}
 		}
 	}
@@ -138,10 +135,10 @@ func (s *Service) scanVPC(ctx context.Context, hint string, d Desired, name stri
 		Filters: []types.Filter{filter("tag:"+NameTag, name)},
 	}), func(o *ec2.DescribeVpcsOutput) []types.Vpc { return o.Vpcs })
 	if err != nil {
-		return nil, false, false, awserr.Classify(err, fmt.Sprintf("describing VPCs named %q", name))
+		return awserr.Classify(err, fmt.Sprintf("describing VPCs named %q", name))
 	}
-	vpc, foreign = pick(vpcs, name, tagsOf, d.Owner)
-	return vpc, false, foreign, nil
+	inv.vpc = pick(inv, "VPC", vpcs, name, tagsOf, d.Owner)
+	return nil
 }
 
 // liveNatStates are the NAT gateway states that still count as existing, best first.
@@ -149,7 +146,7 @@ var liveNatStates = []string{string(types.NatGatewayStateAvailable), string(type
 	string(types.NatGatewayStateFailed), string(types.NatGatewayStateDeleting)}
 
 // scanInVPC reads the parts that live in the VPC.
-func (s *Service) scanInVPC(ctx context.Context, n names, d Desired, inv *inventory, note func(kind, name string, foreign bool)) error {
+func (s *Service) scanInVPC(ctx context.Context, n names, d Desired, inv *inventory) error {
 	inVPC := filter("vpc-id", aws.ToString(inv.vpc.VpcId))
 	subnets, err := collect(ctx, ec2.NewDescribeSubnetsPaginator(s.api, &ec2.DescribeSubnetsInput{
 		Filters: []types.Filter{inVPC, filter("tag:"+NameTag, n.subnets()...)},
@@ -158,11 +155,9 @@ func (s *Service) scanInVPC(ctx context.Context, n names, d Desired, inv *invent
 		return awserr.Classify(err, "describing subnets")
 	}
 	for _, name := range n.subnets() {
-		sn, foreign := pick(subnets, name, func(s *types.Subnet) []types.Tag { return s.Tags }, d.Owner)
-		if sn != nil {
+		if sn := pick(inv, "subnet", subnets, name, func(s *types.Subnet) []types.Tag { return s.Tags }, d.Owner); sn != nil {
 			inv.subnets[name] = sn
 		}
-		note("subnet", name, foreign)
 	}
 
 	tables, err := collect(ctx, ec2.NewDescribeRouteTablesPaginator(s.api, &ec2.DescribeRouteTablesInput{
@@ -172,11 +167,9 @@ func (s *Service) scanInVPC(ctx context.Context, n names, d Desired, inv *invent
 		return awserr.Classify(err, "describing route tables")
 	}
 	for _, name := range []string{n.publicRT, n.privateRT} {
-		rt, foreign := pick(tables, name, func(t *types.RouteTable) []types.Tag { return t.Tags }, d.Owner)
-		if rt != nil {
+		if rt := pick(inv, "route table", tables, name, func(t *types.RouteTable) []types.Tag { return t.Tags }, d.Owner); rt != nil {
 			inv.routeTables[name] = rt
 		}
-		note("route table", name, foreign)
 	}
 
 	groups, err := collect(ctx, ec2.NewDescribeSecurityGroupsPaginator(s.api, &ec2.DescribeSecurityGroupsInput{
@@ -185,9 +178,7 @@ func (s *Service) scanInVPC(ctx context.Context, n names, d Desired, inv *invent
 	if err != nil {
 		return awserr.Classify(err, "describing security groups")
 	}
-	var foreign bool
-	inv.sg, foreign = pick(groups, n.sg, func(g *types.SecurityGroup) []types.Tag { return g.Tags }, d.Owner)
-	note("security group", n.sg, foreign)
+	inv.sg = pick(inv, "security group", groups, n.sg, func(g *types.SecurityGroup) []types.Tag { return g.Tags }, d.Owner)
 
 	nats, err := collect(ctx, ec2.NewDescribeNatGatewaysPaginator(s.api, &ec2.DescribeNatGatewaysInput{
 		Filter: []types.Filter{inVPC, filter("tag:"+NameTag, n.nat), filter("state", liveNatStates...)},
@@ -199,63 +190,6 @@ func (s *Service) scanInVPC(ctx context.Context, n names, d Desired, inv *invent
 	slices.SortStableFunc(nats, func(a, b types.NatGateway) int {
 		return slices.Index(liveNatStates, string(a.State)) - slices.Index(liveNatStates, string(b.State))
 	})
-	inv.nat, foreign = pick(nats, n.nat, func(g *types.NatGateway) []types.Tag { return g.Tags }, d.Owner)
-	note("NAT gateway", n.nat, foreign)
+	inv.nat = pick(inv, "NAT gateway", nats, n.nat, func(g *types.NatGateway) []types.Tag { return g.Tags }, d.Owner)
 	return nil
-}
-
-// observed reports the parts that exist.
-func (inv *inventory) observed(n names) *Observed {
-	o := &Observed{}
-	if inv.vpc != nil {
-		o.VPCID = aws.ToString(inv.vpc.VpcId)
-	}
-	if sn := inv.subnets[n.public]; sn != nil {
-		o.PublicSubnetID = aws.ToString(sn.SubnetId)
-	}
-	for _, name := range n.private {
-		if sn := inv.subnets[name]; sn != nil {
-			o.PrivateSubnetIDs = append(o.PrivateSubnetIDs, aws.ToString(sn.SubnetId))
-		}
-	}
-	if inv.sg != nil {
-		o.SecurityGroupID = aws.ToString(inv.sg.GroupId)
-	}
-	if inv.igw != nil {
-		o.InternetGatewayID = aws.ToString(inv.igw.InternetGatewayId)
-	}
-	if inv.eip != nil {
-		o.AllocationID = aws.ToString(inv.eip.AllocationId)
-	}
-	if inv.nat != nil {
-		o.NatGatewayID, o.NatGatewayState = aws.ToString(inv.nat.NatGatewayId), string(inv.nat.State)
-	}
-	if rt := inv.routeTables[n.publicRT]; rt != nil {
-		o.PublicRouteTableID = aws.ToString(rt.RouteTableId)
-	}
-	if rt := inv.routeTables[n.privateRT]; rt != nil {
-		o.PrivateRouteTableID = aws.ToString(rt.RouteTableId)
-	}
-	return o
-}
-
-// empty reports whether no part exists.
-func (inv *inventory) empty() bool {
-	return inv.vpc == nil && inv.igw == nil && inv.eip == nil
-}
-
-// Observe reads the network without changing anything: nil, nil when no part exists; a Terminal NotOwned
-// outcome when a part carrying one of the names is not the owner's.
-func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observed, error) {
-	inv, err := s.scan(ctx, hint, d)
-	if err != nil {
-		return nil, err
-	}
-	if err := notOwned(inv, d); err != nil {
-		return nil, err
-	}
-	if inv.empty() {
-		return nil, nil
-	}
-	return inv.observed(partNames(d.NamePrefix)), nil
 }

@@ -22,15 +22,6 @@ const NameTag = "Name"
 // serves) and 9092 for plaintext clients.
 var kafkaPorts = []int32{9098, 9092}
 
-// Condition reasons this package puts in outcomes.
-const (
-	ReasonCreating           = "Creating"
-	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = tags.ReasonNotOwned
-	ReasonInvalidSpec        = "InvalidSpec"
-	ReasonProvisioningFailed = "ProvisioningFailed"
-)
-
 // Delays before looking again. They are variables so tests can shorten them.
 var (
 	// NatGatewayDelay is the wait while the NAT gateway is pending or being deleted (EC2 takes minutes).
@@ -91,3 +82,13 @@ type Service struct {
 
 // New returns a Service that calls EC2 through api.
 func New(api awsapi.EC2API) *Service { return &Service{api: api} }
+
+// managed is the network of one Desired, found through the status hint (the VPC ID), as the ownership
+// rules handle it: its parts are judged together.
+type managed struct {
+	*Service
+	hint string
+	d    Desired
+	// lay is where the subnets go (Ensure only).
+	lay layout
+}

@@ -215,11 +215,11 @@ func (e *ensurer) natGateway(ctx context.Context) error {
 	case types.NatGatewayStateAvailable:
 		return nil
 	case types.NatGatewayStateFailed:
-		return outcome.Failf(ReasonProvisioningFailed, "NAT gateway %s failed: %s: %s",
+		return outcome.Failf(awserr.ReasonProvisioningFailed, "NAT gateway %s failed: %s: %s",
 			o.NatGatewayID, aws.ToString(g.FailureCode), aws.ToString(g.FailureMessage))
 	case types.NatGatewayStateDeleting:
-		return outcome.Wait(NatGatewayDelay, ReasonDeleting,
+		return outcome.Wait(NatGatewayDelay, awserr.ReasonDeleting,
 			"NAT gateway %s is being deleted; a new one is created once it is gone", o.NatGatewayID)
 	}
-	return outcome.Wait(NatGatewayDelay, ReasonCreating, "NAT gateway %s is %s", o.NatGatewayID, o.NatGatewayState)
+	return outcome.Wait(NatGatewayDelay, awserr.ReasonCreating, "NAT gateway %s is %s", o.NatGatewayID, o.NatGatewayState)
 }

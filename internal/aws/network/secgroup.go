@@ -10,7 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 )
 
 // Descriptions of the security group and its rules.
@@ -32,9 +32,7 @@ func (e *ensurer) securityGroup(ctx context.Context) error {
 			TagSpecifications: e.tagSpec(types.ResourceTypeSecurityGroup, e.n.sg),
 		})
 		if awserr.HasCode(err, "InvalidGroup.Duplicate") {
-			return outcome.Failf(ReasonNotOwned,
-				"a security group named %q exists in VPC %s without the Name tag and ownership tags of %s %s/%s; it is left untouched",
-				e.n.sg, e.res.Observed.VPCID, e.d.Owner.Kind, e.d.Owner.Namespace, e.d.Owner.Name)
+			return owned.NotOwned(e.d.Owner, fmt.Sprintf("a security group named %q in VPC %s, without the Name tag,", e.n.sg, e.res.Observed.VPCID))
 		}
 		if err != nil {
 			return awserr.Classify(err, fmt.Sprintf("creating security group %q", e.n.sg), createTerminal...)

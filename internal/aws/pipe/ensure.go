@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -23,11 +24,11 @@ var (
 
 // transitional are the states Pipes moves out of by itself.
 var transitional = map[types.PipeState]string{
-	types.PipeStateCreating: ReasonCreating,
-	types.PipeStateUpdating: ReasonUpdating,
-	types.PipeStateStarting: ReasonUpdating,
-	types.PipeStateStopping: ReasonUpdating,
-	types.PipeStateDeleting: ReasonDeleting,
+	types.PipeStateCreating: awserr.ReasonCreating,
+	types.PipeStateUpdating: awserr.ReasonUpdating,
+	types.PipeStateStarting: awserr.ReasonUpdating,
+	types.PipeStateStopping: awserr.ReasonUpdating,
+	types.PipeStateDeleting: awserr.ReasonDeleting,
 }
 
 // Ensure makes the pipe exist as desired: it finds it by hint or name (adopting an owned one), creates it
@@ -35,19 +36,13 @@ var transitional = map[types.PipeState]string{
 // Transitional states give a Waiting outcome and failed states a Terminal one carrying Pipes' StateReason;
 // the Result is returned with both.
 func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
-	p, byHint, err := s.find(ctx, hint, d)
-	if err != nil {
-		return Result{}, err
-	}
-	if p == nil {
-		return s.create(ctx, hint, d)
-	}
-	return s.reconcile(ctx, p, Result{Adopted: !byHint}, d)
+	return owned.Ensure(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
 }
 
-// create makes a new pipe; a name conflict means another writer created it first, so it is adopted.
-func (s *Service) create(ctx context.Context, hint string, d Desired) (Result, error) {
-	out, err := s.api.CreatePipe(ctx, &pipes.CreatePipeInput{
+// Create makes a new pipe; a name conflict means another writer created it first.
+func (m managed) Create(ctx context.Context) (Result, error) {
+	d := m.d
+	out, err := m.api.CreatePipe(ctx, &pipes.CreatePipeInput{
 		Name:         aws.String(d.Name),
 		RoleArn:      aws.String(d.RoleARN),
 		Source:       aws.String(d.SourceClusterARN),
@@ -65,24 +60,19 @@ func (s *Service) create(ctx context.Context, hint string, d Desired) (Result, e
 		TargetParameters: targetParameters(d),
 		Tags:             d.tags(),
 	})
-	if awserr.HasCode(err, "ConflictException") {
-		p, _, ferr := s.find(ctx, hint, d)
-		if ferr != nil {
-			return Result{}, ferr
-		}
-		if p != nil {
-			return s.reconcile(ctx, p, Result{Adopted: true}, d)
-		}
-	}
 	if err != nil {
-		return Result{}, awserr.Classify(err, fmt.Sprintf("creating pipe %q", d.Name), createTerminal...)
+		err = awserr.Classify(err, fmt.Sprintf("creating pipe %q", d.Name), createTerminal...)
+		if awserr.HasCode(err, "ConflictException") {
+			err = owned.Conflict(err)
+		}
+		return Result{}, err
 	}
 	o := desiredObserved(d)
 	o.ARN = aws.ToString(out.Arn)
 	o.CurrentState = string(out.CurrentState)
 	o.DesiredState = string(out.DesiredState)
 	return Result{Observed: o, Created: true},
-		outcome.Wait(TransitionDelay, ReasonCreating, "pipe %q is being created", d.Name)
+		outcome.Wait(TransitionDelay, awserr.ReasonCreating, "pipe %q is being created", d.Name)
 }
 
 // desiredObserved is what a pipe created from d reports.
@@ -102,29 +92,27 @@ func desiredObserved(d Desired) *Observed {
 	}
 }
 
-// reconcile brings a found pipe to the desired state and reports it.
-func (s *Service) reconcile(ctx context.Context, p *pipes.DescribePipeOutput, res Result, d Desired) (Result, error) {
-	if !d.Owner.Owns(p.Tags) {
-		return Result{}, notOwned(p, d)
-	}
+// Update brings a found pipe of the owner's to the desired state and reports it.
+func (m managed) Update(ctx context.Context, p *pipes.DescribePipeOutput, res Result) (Result, error) {
+	d := m.d
 	o := observed(p)
 	res.Observed = o
 	if reason, ok := transitional[p.CurrentState]; ok {
 		return res, outcome.Wait(TransitionDelay, reason, "pipe %q is %s", o.Name, o.CurrentState)
 	}
 	if strings.HasSuffix(o.CurrentState, "_FAILED") {
-		return res, outcome.Failf(ReasonProvisioningFailed, "pipe %q is %s: %s", o.Name, o.CurrentState, o.StateReason)
+		return res, outcome.Failf(awserr.ReasonProvisioningFailed, "pipe %q is %s: %s", o.Name, o.CurrentState, o.StateReason)
 	}
 	if err := immutable(o, d); err != nil {
 		return res, err
 	}
-	retagged, err := s.retag(ctx, o, d.tags())
+	retagged, err := m.retag(ctx, o, d.tags())
 	res.Updated = retagged
 	if err != nil {
 		return res, err
 	}
 	if diff := configDiff(o, d); diff != "" {
-		out, err := s.api.UpdatePipe(ctx, &pipes.UpdatePipeInput{
+		out, err := m.api.UpdatePipe(ctx, &pipes.UpdatePipeInput{
 			Name:         aws.String(o.Name),
 			RoleArn:      aws.String(d.RoleARN),
 			Target:       aws.String(d.TargetFunctionARN),
@@ -144,9 +132,9 @@ func (s *Service) reconcile(ctx context.Context, p *pipes.DescribePipeOutput, re
 		res.Updated = true
 		o.apply(d)
 		o.CurrentState, o.DesiredState = string(out.CurrentState), string(out.DesiredState)
-		return res, outcome.Wait(TransitionDelay, ReasonUpdating, "pipe %q is being updated (%s)", o.Name, diff)
+		return res, outcome.Wait(TransitionDelay, awserr.ReasonUpdating, "pipe %q is being updated (%s)", o.Name, diff)
 	}
-	return s.matchState(ctx, res, d)
+	return m.matchState(ctx, res, d)
 }
 
 // matchState starts or stops the pipe when its state differs from the desired one.
@@ -169,7 +157,7 @@ func (s *Service) matchState(ctx context.Context, res Result, d Desired) (Result
 		o.CurrentState, o.DesiredState = string(out.CurrentState), string(out.DesiredState)
 	}
 	res.Updated = true
-	return res, outcome.Wait(TransitionDelay, ReasonUpdating, "pipe %q is moving to %s", o.Name, d.state())
+	return res, outcome.Wait(TransitionDelay, awserr.ReasonUpdating, "pipe %q is moving to %s", o.Name, d.state())
 }
 
 // apply records in o the updatable configuration of d after a successful UpdatePipe.
@@ -216,7 +204,7 @@ func immutable(o *Observed, d Desired) error {
 		if have == want {
 			return nil
 		}
-		return outcome.Failf(ReasonInvalidSpec,
+		return outcome.Failf(awserr.ReasonInvalidSpec,
 			"pipe %q has %s %q but the spec asks for %q; it cannot change on an existing pipe", o.Name, member, have, want)
 	}
 	for _, c := range [][3]string{

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/pipes"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 )
 
 // describe returns the pipe of that name, or nil when it does not exist.
@@ -24,17 +25,24 @@ func (s *Service) describe(ctx context.Context, name string) (*pipes.DescribePip
 	return out, nil
 }
 
-// find returns the pipe named by the hint ARN, else the one with the desired name, or nil. byHint reports
-// that the hint found it.
-func (s *Service) find(ctx context.Context, hint string, d Desired) (p *pipes.DescribePipeOutput, byHint bool, err error) {
-	if name := nameOf(hint); name != "" && name != d.Name {
-		p, err := s.describe(ctx, name)
+// Find returns the pipe named by the hint ARN, else the one with the desired name, or nil.
+func (m managed) Find(ctx context.Context) (*owned.Found[*pipes.DescribePipeOutput], error) {
+	if name := nameOf(m.hint); name != "" && name != m.d.Name {
+		p, err := m.describe(ctx, name)
 		if err != nil || p != nil {
-			return p, p != nil, err
+			return found(p, true), err
 		}
 	}
-	p, err = s.describe(ctx, d.Name)
-	return p, p != nil && hint != "" && aws.ToString(p.Arn) == hint, err
+	p, err := m.describe(ctx, m.d.Name)
+	return found(p, p != nil && m.hint != "" && aws.ToString(p.Arn) == m.hint), err
+}
+
+// found is what the rules judge of a pipe found; nil for none.
+func found(p *pipes.DescribePipeOutput, byHint bool) *owned.Found[*pipes.DescribePipeOutput] {
+	if p == nil {
+		return nil
+	}
+	return owned.One(p, byHint, fmt.Sprintf("pipe %q (%s)", aws.ToString(p.Name), aws.ToString(p.Arn)), p.Tags)
 }
 
 // nameOf returns the pipe name of a pipe ARN (arn:aws:pipes:<region>:<account>:pipe/<name>), or "".
@@ -44,11 +52,6 @@ func nameOf(arn string) string {
 		return ""
 	}
 	return name
-}
-
-// notOwned is the Terminal outcome for a pipe that exists without the owner's tags.
-func notOwned(p *pipes.DescribePipeOutput, d Desired) error {
-	return d.Owner.NotOwned(fmt.Sprintf("pipe %q (%s)", aws.ToString(p.Name), aws.ToString(p.Arn)))
 }
 
 // observed converts what DescribePipe reports.
@@ -76,17 +79,4 @@ func observed(p *pipes.DescribePipeOutput) *Observed {
 		o.InvocationType = string(p.TargetParameters.LambdaFunctionParameters.InvocationType)
 	}
 	return o
-}
-
-// Observe reads the pipe without changing anything: nil, nil when it does not exist; a Terminal NotOwned
-// outcome when a pipe of that name exists without the owner's tags.
-func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observed, error) {
-	p, _, err := s.find(ctx, hint, d)
-	if err != nil || p == nil {
-		return nil, err
-	}
-	if !d.Owner.Owns(p.Tags) {
-		return nil, notOwned(p, d)
-	}
-	return observed(p), nil
 }

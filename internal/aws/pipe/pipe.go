@@ -21,16 +21,6 @@ const (
 	StateStopped = "STOPPED"
 )
 
-// Condition reasons this package puts in outcomes.
-const (
-	ReasonCreating           = "Creating"
-	ReasonUpdating           = "Updating"
-	ReasonDeleting           = "Deleting"
-	ReasonNotOwned           = tags.ReasonNotOwned
-	ReasonInvalidSpec        = "InvalidSpec"
-	ReasonProvisioningFailed = "ProvisioningFailed"
-)
-
 // TransitionDelay is the wait before looking again at a pipe in a transitional state. It is a variable so
 // tests can shorten it.
 var TransitionDelay = 10 * time.Second
@@ -108,3 +98,10 @@ type Service struct {
 
 // New returns a Service that calls EventBridge Pipes through api.
 func New(api awsapi.PipesAPI) *Service { return &Service{api: api} }
+
+// managed is the pipe of one Desired, found through the status hint, as the ownership rules handle it.
+type managed struct {
+	*Service
+	hint string
+	d    Desired
+}

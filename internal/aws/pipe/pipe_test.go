@@ -12,6 +12,7 @@ import (
 	pipessdk "github.com/aws/aws-sdk-go-v2/service/pipes"
 	"github.com/aws/aws-sdk-go-v2/service/pipes/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/pipe"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
@@ -75,7 +76,7 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	d := desired()
 
 	res, err := e.svc.Ensure(ctx, "", d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != pipe.ReasonCreating || w.After != pipe.TransitionDelay {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || w.After != pipe.TransitionDelay {
 		t.Fatalf("first Ensure = %v, want Waiting Creating", err)
 	}
 	arn := "arn:aws:pipes:us-east-1:000000000000:pipe/" + d.Name
@@ -95,14 +96,12 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	if again, err := e.svc.Ensure(ctx, arn, d); err != nil || again.Updated || again.Created || again.Adopted {
 		t.Fatalf("Ensure with hint = %+v, %v", again, err)
 	}
-	if adopted, err := e.svc.Ensure(ctx, "", d); err != nil || !adopted.Adopted || adopted.Observed.ARN != arn {
+	if adopted, err := e.svc.Ensure(ctx, "", d); err != nil || !adopted.Adopted || adopted.Observed.ARN != arn ||
+		adopted.Observed.CurrentState != "RUNNING" {
 		t.Fatalf("Ensure without hint = %+v, %v", adopted, err)
 	}
 	if after := awstest.Total(awstest.Writes(e.srv, "pipes")); after != before {
 		t.Fatalf("a ready pipe caused %d writes: %v", after-before, awstest.Writes(e.srv, "pipes"))
-	}
-	if obs, err := e.svc.Observe(ctx, "", d); err != nil || obs.ARN != arn || obs.CurrentState != "RUNNING" {
-		t.Fatalf("Observe = %+v, %v", obs, err)
 	}
 	desc, err := e.api.DescribePipe(ctx, &pipessdk.DescribePipeInput{Name: aws.String(d.Name)})
 	if err != nil || !maps.Equal(desc.Tags, d.Owner.Tags(pipe.Component, d.Tags)) || aws.ToString(desc.RoleArn) != roleARN {
@@ -115,7 +114,7 @@ func TestEnsureWaitsWhileCreating(t *testing.T) {
 	lawstest.Override(t, e.timings, lifecycle.PipeCreate, time.Hour)
 	for i := range 3 {
 		res, err := e.svc.Ensure(context.Background(), "", desired())
-		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != pipe.ReasonCreating || res.Observed == nil || res.Observed.ARN == "" {
+		if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || res.Observed == nil || res.Observed.ARN == "" {
 			t.Fatalf("Ensure %d = %+v, %v", i, res, err)
 		}
 	}
@@ -139,14 +138,10 @@ func TestNotOwnedPipeIsLeftAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := awstest.Total(awstest.Writes(e.srv, "pipes"))
-	for name, call := range map[string]func() error{
-		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
-		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
-	} {
-		err := call()
-		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != pipe.ReasonNotOwned || !strings.Contains(err.Error(), "left untouched") {
-			t.Fatalf("%s = %v, want Terminal NotOwned", name, err)
-		}
+	res, err := e.svc.Ensure(ctx, "", d)
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || !strings.Contains(err.Error(), "left untouched") ||
+		res.Observed != nil {
+		t.Fatalf("Ensure = %+v, %v; want Terminal NotOwned", res, err)
 	}
 	if gone, err := e.svc.Delete(ctx, "", d); err != nil || !gone {
 		t.Fatalf("Delete = %v, %v", gone, err)
@@ -232,7 +227,7 @@ func TestSuspendAndResume(t *testing.T) {
 
 	d.DesiredState = pipe.StateStopped
 	res, err := e.svc.Ensure(context.Background(), arn, d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != pipe.ReasonUpdating || !res.Updated {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonUpdating || !res.Updated {
 		t.Fatalf("Ensure to stop = %+v, %v", res, err)
 	}
 	if res = mustSettle(t, e.svc, arn, d); res.Observed.CurrentState != "STOPPED" {
@@ -274,7 +269,7 @@ func TestEnsureRefusesImmutableChanges(t *testing.T) {
 		changed := d
 		edit(&changed)
 		_, err := e.svc.Ensure(context.Background(), arn, changed)
-		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != pipe.ReasonInvalidSpec || !strings.Contains(err.Error(), "cannot change") {
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec || !strings.Contains(err.Error(), "cannot change") {
 			t.Fatalf("%s: Ensure = %v, want Terminal InvalidSpec", name, err)
 		}
 	}
@@ -286,7 +281,7 @@ func TestEnsureRefusesImmutableChanges(t *testing.T) {
 func TestCreateFailedIsTerminalWithStateReason(t *testing.T) {
 	e := setup(t, deniedRoles{})
 	_, err := settle(t, e.svc, "", desired())
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != pipe.ReasonProvisioningFailed ||
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonProvisioningFailed ||
 		!strings.Contains(err.Error(), "CREATE_FAILED") || !strings.Contains(err.Error(), "Pipes could not assume the role") {
 		t.Fatalf("Ensure = %v, want Terminal with the StateReason", err)
 	}
@@ -298,8 +293,8 @@ func TestValidationErrorIsTerminal(t *testing.T) {
 	d.BatchSize = 20000
 	_, err := e.svc.Ensure(context.Background(), "", d)
 	var ve *types.ValidationException
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "AWSError" || !errors.As(err, &ve) {
-		t.Fatalf("Ensure = %v, want Terminal ValidationException", err)
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec || !errors.As(err, &ve) {
+		t.Fatalf("Ensure = %v, want Terminal InvalidSpec (ValidationException)", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 )
 
 // Delete deletes the queue of d when it is ours. A missing queue is gone; a same-named queue without our
@@ -15,16 +16,11 @@ import (
 // DeleteQueue at once and finishes within 60 seconds, so an accepted delete is reported gone; calling
 // Delete again is safe.
 func (s *Service) Delete(ctx context.Context, hint string, d Desired) (bool, error) {
-	o, err := s.find(ctx, hint, d.Name)
-	if err != nil {
-		return false, err
-	}
-	if o == nil || !d.Owner.Owns(o.Tags) {
-		return true, nil
-	}
-	_, err = s.api.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(o.URL)})
-	if err != nil && !awserr.IsNotFound(err) {
-		return false, awserr.Classify(err, fmt.Sprintf("deleting SQS queue %s", o.URL))
-	}
-	return true, nil
+	return owned.Delete(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
+}
+
+// Delete deletes a queue of the owner's.
+func (m managed) Delete(ctx context.Context, o *Observed) (bool, error) {
+	_, err := m.api.DeleteQueue(ctx, &sqs.DeleteQueueInput{QueueUrl: aws.String(o.URL)})
+	return err == nil, awserr.Classify(err, fmt.Sprintf("deleting SQS queue %s", o.URL))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -31,65 +33,51 @@ var terminalUpdateCodes = []string{"InvalidAttributeName", "InvalidAttributeValu
 // name, creates a missing one (attributes and tags in one call), and writes only what differs. A queue
 // with our name but not our tags is never touched (Terminal NotOwned).
 func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
-	o, err := s.find(ctx, hint, d.Name)
+	return owned.Ensure(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
+}
+
+// Create creates the queue with its attributes and tags. The name being taken (QueueNameExists: a
+// concurrent create, or the same name with other attributes) is a conflict, and so is SQS answering with
+// an existing queue that does not carry exactly our tags: it answers an existing queue's URL when its
+// attributes equal ours, whoever owns it.
+func (m managed) Create(ctx context.Context) (Result, error) {
+	d := m.d
+	out, err := m.api.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(d.Name),
+		Attributes: map[string]string{string(sqstypes.QueueAttributeNameMessageRetentionPeriod): strconv.Itoa(int(d.retention()))},
+		Tags:       d.tags()})
+	var recently *sqstypes.QueueDeletedRecently
+	what := fmt.Sprintf("creating SQS queue %q", d.Name)
+	switch {
+	case errors.As(err, &recently):
+		return Result{}, outcome.Wait(DeletedRecentlyWait, awserr.ReasonDeleting,
+			"SQS queue %q was deleted less than 60 seconds ago; SQS allows re-creating it after that", d.Name)
+	case awserr.IsAlreadyExists(err):
+		return Result{}, owned.Conflict(awserr.Classify(err, what))
+	case err != nil:
+		return Result{}, awserr.Classify(err, what, terminalCreateCodes...)
+	}
+	o, err := m.read(ctx, aws.ToString(out.QueueUrl), true)
 	if err != nil {
 		return Result{}, err
 	}
-	if o == nil {
-		created, err := s.create(ctx, d)
-		if err != nil || created != nil {
-			return Result{Observed: created, Created: created != nil}, err
-		}
-		// Someone created the queue between our lookup and CreateQueue: adopt it like any found queue.
-		if o, err = s.find(ctx, "", d.Name); err != nil {
-			return Result{}, err
-		}
-		if o == nil {
-			return Result{}, fmt.Errorf("creating SQS queue %q: SQS reports the name taken but the queue cannot be found", d.Name)
-		}
+	if !maps.Equal(o.Tags, d.tags()) {
+		return Result{}, owned.Conflict(fmt.Errorf("%s: SQS answered with the existing queue %s", what, o.URL))
 	}
-	if !d.Owner.Owns(o.Tags) {
-		return Result{}, notOwned(o, d.Owner)
-	}
-	res := Result{Observed: o, Adopted: (hint != o.URL && hint != o.ARN) || o.Tags[tags.KeyUID] != d.Owner.UID}
-	if o.RetentionSeconds != d.retention() {
-		if err := s.setRetention(ctx, o, d.retention()); err != nil {
+	return Result{Observed: o, Created: true}, nil
+}
+
+// Update brings a found queue of the owner's in line with its retention and tags.
+func (m managed) Update(ctx context.Context, o *Observed, res Result) (Result, error) {
+	res.Observed = o
+	if want := m.d.retention(); o.RetentionSeconds != want {
+		if err := m.setRetention(ctx, o, want); err != nil {
 			return res, err
 		}
 		res.Updated = true
 	}
-	changed, err := s.syncTags(ctx, o, d.tags())
+	changed, err := m.syncTags(ctx, o, m.d.tags())
 	res.Updated = res.Updated || changed
 	return res, err
-}
-
-// create creates the queue with its attributes and tags. It returns nil, nil when the name is taken
-// (QueueNameExists: a concurrent create, or the same name with other attributes), so the caller adopts,
-// and NotOwned when SQS answers with an equal queue that is not ours.
-func (s *Service) create(ctx context.Context, d Desired) (*Observed, error) {
-	out, err := s.api.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(d.Name),
-		Attributes: map[string]string{string(sqstypes.QueueAttributeNameMessageRetentionPeriod): strconv.Itoa(int(d.retention()))},
-		Tags:       d.tags()})
-	var recently *sqstypes.QueueDeletedRecently
-	switch {
-	case errors.As(err, &recently):
-		return nil, outcome.Wait(DeletedRecentlyWait, "QueueDeletedRecently",
-			"SQS queue %q was deleted less than 60 seconds ago; SQS allows re-creating it after that", d.Name)
-	case awserr.IsAlreadyExists(err):
-		return nil, nil
-	case err != nil:
-		return nil, awserr.Classify(err, fmt.Sprintf("creating SQS queue %q", d.Name), terminalCreateCodes...)
-	}
-	// SQS answers an existing queue's URL when its attributes equal ours, whoever owns it and whatever its
-	// tags, so read the tags back rather than assume ours were applied.
-	o, err := s.read(ctx, aws.ToString(out.QueueUrl), true)
-	if err != nil {
-		return nil, err
-	}
-	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o, d.Owner)
-	}
-	return o, nil
 }
 
 // setRetention changes the queue's MessageRetentionPeriod.

@@ -69,3 +69,10 @@ func New(api awsapi.SQSAPI) *Service { return &Service{api: api} }
 func isURL(hint string) bool {
 	return strings.HasPrefix(hint, "https://") || strings.HasPrefix(hint, "http://")
 }
+
+// managed is the queue of one Desired, found through the status hint, as the ownership rules handle it.
+type managed struct {
+	*Service
+	hint string
+	d    Desired
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
@@ -156,14 +158,10 @@ func TestNotOwnedQueueIsLeftAlone(t *testing.T) {
 	url := e.foreignQueue(t, d, map[string]string{"team": "other"})
 	e.resetCalls(t)
 
-	for name, call := range map[string]func() error{
-		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
-		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
-	} {
-		err := call()
-		term, ok := outcome.AsTerminal(err)
-		if !ok || term.Reason != "NotOwned" {
-			t.Errorf("%s of a foreign queue: %v, want Terminal NotOwned", name, err)
+	for _, hint := range []string{"", url} {
+		res, err := e.svc.Ensure(ctx, hint, d)
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || res.Observed != nil {
+			t.Errorf("Ensure of a foreign queue with hint %q: %+v, %v; want Terminal NotOwned", hint, res, err)
 		}
 	}
 	gone, err := e.svc.Delete(ctx, "", d)
@@ -232,9 +230,9 @@ func TestDeleteTwice(t *testing.T) {
 	if n := e.queueCount(t); n != 0 {
 		t.Errorf("%d queues left", n)
 	}
-	o, err := e.svc.Observe(ctx, res.Observed.URL, d)
-	if o != nil || err != nil {
-		t.Errorf("Observe after Delete: %+v, %v; want nil, nil", o, err)
+	f, err := managed{Service: e.svc, hint: res.Observed.URL, d: d}.Find(ctx)
+	if f != nil || err != nil {
+		t.Errorf("Find after Delete: %+v, %v; want nil, nil", f, err)
 	}
 }
 
@@ -251,8 +249,9 @@ func TestEnsureWaitsWhileTheNameIsDeletedRecently(t *testing.T) {
 	}
 	res, err := e.svc.Ensure(ctx, "", d)
 	w, ok := outcome.AsWaiting(err)
-	if !ok || w.Reason != "QueueDeletedRecently" || w.After != DeletedRecentlyWait || res.Observed != nil {
-		t.Fatalf("Ensure right after Delete: %+v, %v; want Waiting QueueDeletedRecently", res, err)
+	if !ok || w.Reason != awserr.ReasonDeleting || !strings.Contains(w.Message, "deleted less than 60 seconds ago") ||
+		w.After != DeletedRecentlyWait || res.Observed != nil {
+		t.Fatalf("Ensure right after Delete: %+v, %v; want Waiting Deleting for the name to be free", res, err)
 	}
 	now = now.Add(61 * time.Second)
 	if res, err = e.svc.Ensure(ctx, "", d); err != nil || !res.Created {
@@ -307,7 +306,7 @@ func TestObserveExternal(t *testing.T) {
 		t.Errorf("ObserveExternal of a missing queue: %+v, %v; want nil, nil", o, err)
 	}
 	_, err = e.svc.ObserveExternal(ctx, "arn:aws:sns:us-east-1:000000000000:topic")
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "InvalidSpec" {
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec {
 		t.Errorf("ObserveExternal of an SNS ARN: %v, want Terminal InvalidSpec", err)
 	}
 }
@@ -317,8 +316,8 @@ func TestEnsureRefusesAnInvalidRetention(t *testing.T) {
 	d := desired()
 	d.RetentionSeconds = 10
 	_, err := e.svc.Ensure(context.Background(), "", d)
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "AWSError" {
-		t.Fatalf("Ensure with retention 10: %v, want Terminal", err)
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec {
+		t.Fatalf("Ensure with retention 10: %v, want Terminal InvalidSpec", err)
 	}
 	var invalid *sqstypes.InvalidAttributeValue
 	if !errors.As(err, &invalid) {
@@ -340,7 +339,7 @@ func TestAccessDeniedIsBlocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := e.svc.Ensure(ctx, "", desired())
-	if b, ok := outcome.AsBlocked(err); !ok || b.Reason != "AccessDenied" {
+	if b, ok := outcome.AsBlocked(err); !ok || b.Reason != awserr.ReasonAccessDenied {
 		t.Fatalf("Ensure without permission: %v, want Blocked AccessDenied", err)
 	}
 	if w := e.writes(); len(w) != 0 {
@@ -372,7 +371,7 @@ func TestCreateAnsweredWithAForeignQueueIsNotOwned(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, err := New(&hidingSQS{Client: e.client}).Ensure(context.Background(), "", d)
-	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "NotOwned" || res.Created {
+	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || res.Created {
 		t.Fatalf("Ensure answered with a foreign queue: %+v, %v; want Terminal NotOwned", res, err)
 	}
 	if _, tg := e.attrs(t, "https://sqs.us-east-1.amazonaws.com/000000000000/"+d.Name); tg["team"] != "other" || tg[tags.KeyUID] != "" {

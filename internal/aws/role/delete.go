@@ -10,6 +10,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 )
 
 // Delete deletes the role of d when it is ours: first every inline policy on it (they cannot outlive the
@@ -18,35 +19,30 @@ import (
 // When IAM still refuses (DeleteConflict: something was attached meanwhile, or an instance profile holds
 // the role) the role is not gone yet and no error is returned; calling Delete again is safe.
 func (s *Service) Delete(ctx context.Context, hint string, d Desired) (bool, error) {
-	o, err := s.find(ctx, hint, d.Name)
-	if err != nil {
-		return false, err
-	}
-	if o == nil || !d.Owner.Owns(o.Tags) {
-		return true, nil
-	}
-	names, err := s.inlinePolicies(ctx, o.Name)
+	return owned.Delete(ctx, d.Owner, managed{Service: s, hint: hint, d: d})
+}
+
+// Delete deletes a role of the owner's, its inline policies first and its managed policies detached.
+func (m managed) Delete(ctx context.Context, o *Observed) (bool, error) {
+	names, err := m.inlinePolicies(ctx, o.Name)
 	if err != nil {
 		return false, err
 	}
 	for _, n := range names {
-		_, err := s.api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(o.Name), PolicyName: aws.String(n)})
+		_, err := m.api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(o.Name), PolicyName: aws.String(n)})
 		if err != nil && !awserr.IsNotFound(err) {
 			return false, awserr.Classify(err, fmt.Sprintf("deleting inline policy %q of IAM role %q", n, o.Name))
 		}
 	}
-	if err := s.detachAll(ctx, o.Name); err != nil {
+	if err := m.detachAll(ctx, o.Name); err != nil {
 		return false, err
 	}
-	_, err = s.api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(o.Name)})
+	_, err = m.api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(o.Name)})
 	var conflict *iamtypes.DeleteConflictException
-	switch {
-	case err == nil, awserr.IsNotFound(err):
-		return true, nil
-	case errors.As(err, &conflict):
+	if errors.As(err, &conflict) {
 		return false, nil
 	}
-	return false, awserr.Classify(err, fmt.Sprintf("deleting IAM role %q", o.Name))
+	return err == nil, awserr.Classify(err, fmt.Sprintf("deleting IAM role %q", o.Name))
 }
 
 // detachAll detaches every managed policy attached to the role. It lists them all before detaching, so

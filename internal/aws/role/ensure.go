@@ -11,6 +11,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -26,75 +27,59 @@ var terminalCodes = []string{"MalformedPolicyDocument", "InvalidInput", "Validat
 // (Terminal NotOwned).
 func (s *Service) Ensure(ctx context.Context, hint string, d Desired) (Result, error) {
 	if d.InlinePolicyName == "" || d.InlinePolicy == "" {
-		return Result{}, outcome.Failf("InvalidSpec", "IAM role %q: an inline policy name and document are required", d.Name)
+		return Result{}, outcome.Failf(awserr.ReasonInvalidSpec, "IAM role %q: an inline policy name and document are required", d.Name)
 	}
 	trust, err := TrustPolicy(d.TrustService, d.TrustConditions)
 	if err != nil {
-		return Result{}, outcome.Fail("InvalidSpec", fmt.Errorf("IAM role %q: %w", d.Name, err))
+		return Result{}, outcome.Fail(awserr.ReasonInvalidSpec, fmt.Errorf("IAM role %q: %w", d.Name, err))
 	}
-	o, err := s.find(ctx, hint, d.Name)
+	return owned.Ensure(ctx, d.Owner, managed{Service: s, hint: hint, d: d, trust: trust})
+}
+
+// Create creates the role with its trust policy and tags, then writes its inline policy. The name being
+// taken is a conflict.
+func (m managed) Create(ctx context.Context) (Result, error) {
+	d, want := m.d, m.d.tags()
+	out, err := m.api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(d.Name), Path: aws.String(d.path()),
+		AssumeRolePolicyDocument: aws.String(m.trust), Tags: iamTags(want),
+		Description: aws.String(fmt.Sprintf("%s of %s %s/%s, managed by %s", d.component(), d.Owner.Kind,
+			d.Owner.Namespace, d.Owner.Name, tags.ManagedBy))})
 	if err != nil {
+		err = awserr.Classify(err, fmt.Sprintf("creating IAM role %q", d.Name), terminalCodes...)
+		if awserr.IsAlreadyExists(err) {
+			err = owned.Conflict(err)
+		}
 		return Result{}, err
 	}
-	if o == nil {
-		created, err := s.create(ctx, d, trust)
-		if err != nil {
-			return Result{}, err
-		}
-		if created != nil {
-			err := s.putInlinePolicy(ctx, created, d)
-			return Result{Observed: created, Created: true}, err
-		}
-		// Someone created the role between our lookup and CreateRole: adopt it like any found role.
-		if o, err = s.find(ctx, "", d.Name); err != nil {
-			return Result{}, err
-		}
-		if o == nil {
-			return Result{}, fmt.Errorf("creating IAM role %q: IAM reports the name taken but the role cannot be found", d.Name)
-		}
-	}
-	if !d.Owner.Owns(o.Tags) {
-		return Result{}, notOwned(o, d.Owner)
-	}
-	if err := s.readPolicies(ctx, o, d.InlinePolicyName); err != nil {
+	r := out.Role
+	o := &Observed{ARN: aws.ToString(r.Arn), Name: aws.ToString(r.RoleName), Path: aws.ToString(r.Path),
+		RoleID: aws.ToString(r.RoleId), TrustPolicy: m.trust, Tags: want}
+	return Result{Observed: o, Created: true}, m.putInlinePolicy(ctx, o, d)
+}
+
+// Update brings a found role of the owner's in line with its trust policy, inline policy and tags.
+func (m managed) Update(ctx context.Context, o *Observed, res Result) (Result, error) {
+	d := m.d
+	if err := m.readPolicies(ctx, o, d.InlinePolicyName); err != nil {
 		return Result{}, err
 	}
-	res := Result{Observed: o, Adopted: hint != o.ARN || o.Tags[tags.KeyUID] != d.Owner.UID}
-	if !EquivalentDocuments(o.TrustPolicy, trust) {
-		if _, err := s.api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(o.Name),
-			PolicyDocument: aws.String(trust)}); err != nil {
+	res.Observed = o
+	if !EquivalentDocuments(o.TrustPolicy, m.trust) {
+		if _, err := m.api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(o.Name),
+			PolicyDocument: aws.String(m.trust)}); err != nil {
 			return res, awserr.Classify(err, fmt.Sprintf("updating trust policy of IAM role %q", o.Name), terminalCodes...)
 		}
-		o.TrustPolicy, res.Updated = trust, true
+		o.TrustPolicy, res.Updated = m.trust, true
 	}
 	if !EquivalentDocuments(o.InlinePolicy, d.InlinePolicy) {
-		if err := s.putInlinePolicy(ctx, o, d); err != nil {
+		if err := m.putInlinePolicy(ctx, o, d); err != nil {
 			return res, err
 		}
 		res.Updated = true
 	}
-	changed, err := s.syncTags(ctx, o, d.tags())
+	changed, err := m.syncTags(ctx, o, d.tags())
 	res.Updated = res.Updated || changed
 	return res, err
-}
-
-// create creates the role with its trust policy and tags. It returns nil, nil when the name is taken, so the
-// caller adopts.
-func (s *Service) create(ctx context.Context, d Desired, trust string) (*Observed, error) {
-	want := d.tags()
-	out, err := s.api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(d.Name), Path: aws.String(d.path()),
-		AssumeRolePolicyDocument: aws.String(trust), Tags: iamTags(want),
-		Description: aws.String(fmt.Sprintf("%s of %s %s/%s, managed by %s", d.component(), d.Owner.Kind,
-			d.Owner.Namespace, d.Owner.Name, tags.ManagedBy))})
-	if awserr.IsAlreadyExists(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, awserr.Classify(err, fmt.Sprintf("creating IAM role %q", d.Name), terminalCodes...)
-	}
-	r := out.Role
-	return &Observed{ARN: aws.ToString(r.Arn), Name: aws.ToString(r.RoleName), Path: aws.ToString(r.Path),
-		RoleID: aws.ToString(r.RoleId), TrustPolicy: trust, Tags: want}, nil
 }
 
 // putInlinePolicy writes d's inline policy (PutRolePolicy creates or replaces it).

@@ -91,3 +91,12 @@ type Service struct {
 
 // New returns a Service using api.
 func New(api awsapi.IAMAPI) *Service { return &Service{api: api} }
+
+// managed is the role of one Desired, found through the status hint, as the ownership rules handle it.
+type managed struct {
+	*Service
+	hint string
+	d    Desired
+	// trust is the rendered trust policy (Ensure only).
+	trust string
+}

@@ -12,6 +12,7 @@ import (
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/iam"
@@ -253,16 +254,14 @@ func TestNotOwnedRoleIsLeftAlone(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	d := pipeRole(t)
-	e.createRole(t, d, map[string]string{"team": "other"})
+	arn := e.createRole(t, d, map[string]string{"team": "other"})
 	trustBefore, inlineBefore, _, tagsBefore := e.role(t, d.Name)
 	e.resetCalls(t)
 
-	for name, call := range map[string]func() error{
-		"Observe": func() error { _, err := e.svc.Observe(ctx, "", d); return err },
-		"Ensure":  func() error { _, err := e.svc.Ensure(ctx, "", d); return err },
-	} {
-		if term, ok := outcome.AsTerminal(call()); !ok || term.Reason != "NotOwned" {
-			t.Errorf("%s of a foreign role: want Terminal NotOwned", name)
+	for _, hint := range []string{"", arn} {
+		res, err := e.svc.Ensure(ctx, hint, d)
+		if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || res.Observed != nil {
+			t.Errorf("Ensure of a foreign role with hint %q: %+v, %v; want Terminal NotOwned", hint, res, err)
 		}
 	}
 	if gone, err := e.svc.Delete(ctx, "", d); !gone || err != nil {
@@ -378,8 +377,8 @@ func TestDeleteRemovesPoliciesThenTheRole(t *testing.T) {
 	if n := e.roleCount(t); n != 0 {
 		t.Errorf("%d roles left", n)
 	}
-	if o, err := e.svc.Observe(ctx, res.Observed.ARN, d); o != nil || err != nil {
-		t.Errorf("Observe after Delete: %+v, %v", o, err)
+	if f, err := (managed{Service: e.svc, hint: res.Observed.ARN, d: d}).Find(ctx); f != nil || err != nil {
+		t.Errorf("Find after Delete: %+v, %v", f, err)
 	}
 }
 
@@ -408,8 +407,8 @@ func TestEnsureRefusesAMalformedPolicy(t *testing.T) {
 	d.InlinePolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"s3:GetObject","Resource":"*"}]}`
 	res, err := e.svc.Ensure(context.Background(), "", d)
 	term, ok := outcome.AsTerminal(err)
-	if !ok || term.Reason != "AWSError" {
-		t.Fatalf("Ensure with a malformed policy: %v, want Terminal", err)
+	if !ok || term.Reason != awserr.ReasonInvalidSpec {
+		t.Fatalf("Ensure with a malformed policy: %v, want Terminal InvalidSpec", err)
 	}
 	var malformed *iamtypes.MalformedPolicyDocumentException
 	if !errors.As(err, &malformed) {
@@ -421,7 +420,7 @@ func TestEnsureRefusesAMalformedPolicy(t *testing.T) {
 	d.InlinePolicy = ""
 	if _, err := e.svc.Ensure(context.Background(), "", d); err == nil {
 		t.Error("Ensure without an inline policy succeeded")
-	} else if term, ok := outcome.AsTerminal(err); !ok || term.Reason != "InvalidSpec" {
+	} else if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonInvalidSpec {
 		t.Errorf("Ensure without an inline policy: %v, want Terminal InvalidSpec", err)
 	}
 }

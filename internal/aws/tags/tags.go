@@ -5,8 +5,6 @@ package tags
 import (
 	"slices"
 	"strings"
-
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
 // Tag keys the operator owns. User tags may not use them, nor the reserved "aws:" prefix.
@@ -60,16 +58,6 @@ func (o Owner) Tags(component string, user map[string]string) map[string]string 
 func (o Owner) Owns(tags map[string]string) bool {
 	return tags[KeyClusterID] == o.ClusterID && tags[KeyKind] == o.Kind &&
 		tags[KeyNamespace] == o.Namespace && tags[KeyName] == o.Name
-}
-
-// ReasonNotOwned is the reason of the Terminal outcome for a resource that has the owner's name but not its tags.
-const ReasonNotOwned = "NotOwned"
-
-// NotOwned is the Terminal outcome for a resource, described by what, that has the owner's name but not its
-// tags: the operator leaves it untouched.
-func (o Owner) NotOwned(what string) error {
-	return outcome.Failf(ReasonNotOwned, "%s exists but is not tagged as owned by %s %s/%s (cluster id %q); it is left untouched",
-		what, o.Kind, o.Namespace, o.Name, o.ClusterID)
 }
 
 // Reserved reports whether a tag key belongs to AWS or to the operator.

@@ -11,23 +11,9 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
-
-// Observe returns the queue of d: the one at the hint (a queue URL from status) if it still exists, else
-// the one named d.Name. It returns nil, nil when there is none, and a Terminal NotOwned outcome when the
-// queue found does not carry d.Owner's tags. It only reads.
-func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observed, error) {
-	o, err := s.find(ctx, hint, d.Name)
-	if err != nil || o == nil {
-		return nil, err
-	}
-	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o, d.Owner)
-	}
-	return o, nil
-}
 
 // ObserveExternal reads a queue the spec names by ARN, which the operator uses but never changes or
 // deletes. The call goes to the ARN's region and names the ARN's account. It returns nil, nil when the
@@ -35,7 +21,7 @@ func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observe
 func (s *Service) ObserveExternal(ctx context.Context, queueARN string) (*Observed, error) {
 	a, err := arn.Parse(queueARN)
 	if err != nil || a.Service != "sqs" || a.Resource == "" || a.Region == "" || a.AccountID == "" {
-		return nil, outcome.Failf("InvalidSpec", "dead-letter queue ARN %q is not an SQS queue ARN", queueARN)
+		return nil, outcome.Failf(awserr.ReasonInvalidSpec, "dead-letter queue ARN %q is not an SQS queue ARN", queueARN)
 	}
 	inRegion := func(o *sqs.Options) { o.Region = a.Region }
 	out, err := s.api.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(a.Resource),
@@ -53,27 +39,35 @@ func (s *Service) ObserveExternal(ctx context.Context, queueARN string) (*Observ
 	return o, err
 }
 
-// find returns the queue at the hint URL, else the queue called name, with its tags; nil when neither
-// exists. Ownership is not checked.
-func (s *Service) find(ctx context.Context, hint, name string) (*Observed, error) {
-	if isURL(hint) {
-		o, err := s.read(ctx, hint, true)
+// Find returns the queue at the hint URL, else the queue called by the desired name, with its tags; nil
+// when neither exists.
+func (m managed) Find(ctx context.Context) (*owned.Found[*Observed], error) {
+	if isURL(m.hint) {
+		o, err := m.read(ctx, m.hint, true)
 		if !awserr.IsNotFound(err) {
-			return o, err
+			return m.found(o), err
 		}
 	}
-	out, err := s.api.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+	out, err := m.api.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(m.d.Name)})
 	if awserr.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, awserr.Classify(err, fmt.Sprintf("looking up SQS queue %q", name))
+		return nil, awserr.Classify(err, fmt.Sprintf("looking up SQS queue %q", m.d.Name))
 	}
-	o, err := s.read(ctx, aws.ToString(out.QueueUrl), true)
+	o, err := m.read(ctx, aws.ToString(out.QueueUrl), true)
 	if awserr.IsNotFound(err) {
 		return nil, nil // deleted between the two calls
 	}
-	return o, err
+	return m.found(o), err
+}
+
+// found is what the rules judge of a queue read; nil for none.
+func (m managed) found(o *Observed) *owned.Found[*Observed] {
+	if o == nil {
+		return nil
+	}
+	return owned.One(o, m.hint == o.URL || m.hint == o.ARN, "SQS queue "+o.ARN, o.Tags)
 }
 
 // read returns the attributes (and, when withTags, the tags) of the queue at url. A missing queue gives
@@ -107,9 +101,4 @@ func (s *Service) read(ctx context.Context, url string, withTags bool, opts ...f
 		o.Tags[k] = v
 	}
 	return o, nil
-}
-
-// notOwned is the outcome for a queue that has our name but not our tags.
-func notOwned(o *Observed, owner tags.Owner) error {
-	return owner.NotOwned("SQS queue " + o.ARN)
 }

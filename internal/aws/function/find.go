@@ -9,24 +9,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
-
-// Observe returns the function of d with its configuration and tags: the one the hint (a function ARN
-// from status) names if it exists, else the one named d.Name. It returns nil, nil when there is none, and a
-// Terminal NotOwned outcome when the function found does not carry d.Owner's tags. It only reads (one
-// GetFunction); the event invoke configuration is read by Ensure.
-func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observed, error) {
-	o, err := s.find(ctx, hint, d.Name)
-	if err != nil || o == nil {
-		return nil, err
-	}
-	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o, d.Owner)
-	}
-	return o, nil
-}
 
 // ObserveExternal reads a function the spec names by ARN, which the operator invokes but never changes
 // or deletes. The call goes to the ARN's region. It returns nil, nil when the function does not exist, and a
@@ -34,21 +19,26 @@ func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observe
 func (s *Service) ObserveExternal(ctx context.Context, functionARN string) (*Observed, error) {
 	a, err := arn.Parse(functionARN)
 	if err != nil || a.Service != "lambda" || a.Region == "" {
-		return nil, outcome.Failf("InvalidSpec", "function ARN %q is not a Lambda function ARN", functionARN)
+		return nil, outcome.Failf(awserr.ReasonInvalidSpec, "function ARN %q is not a Lambda function ARN", functionARN)
 	}
 	return s.get(ctx, functionARN, func(o *lambda.Options) { o.Region = a.Region })
 }
 
-// find returns the function the hint names, else the function called name; nil when neither exists.
-// Ownership is not checked.
-func (s *Service) find(ctx context.Context, hint, name string) (*Observed, error) {
-	if a, err := arn.Parse(hint); err == nil && a.Service == "lambda" {
-		o, err := s.get(ctx, hint)
-		if err != nil || o != nil {
-			return o, err
-		}
+// Find returns the function the hint names, else the function called by the desired name; nil when
+// neither exists.
+func (m managed) Find(ctx context.Context) (*owned.Found[*Observed], error) {
+	var o *Observed
+	var err error
+	if a, perr := arn.Parse(m.hint); perr == nil && a.Service == "lambda" {
+		o, err = m.get(ctx, m.hint)
 	}
-	return s.get(ctx, name)
+	if err == nil && o == nil {
+		o, err = m.get(ctx, m.d.Name)
+	}
+	if err != nil || o == nil {
+		return nil, err
+	}
+	return owned.One(o, o.ARN == m.hint, "Lambda function "+o.ARN, o.Tags), nil
 }
 
 // get reads one function by name or ARN; nil, nil when it does not exist.
@@ -68,9 +58,4 @@ func (s *Service) get(ctx context.Context, nameOrARN string, opts ...func(*lambd
 		image = aws.ToString(out.Code.ImageUri)
 	}
 	return observe(out.Configuration, image, out.Tags), nil
-}
-
-// notOwned is the outcome for a function that has our name but not our tags.
-func notOwned(o *Observed, owner tags.Owner) error {
-	return owner.NotOwned("Lambda function " + o.ARN)
 }

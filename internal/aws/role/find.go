@@ -11,32 +11,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/owned"
 )
 
-// Observe returns the role of d with its trust policy, inline policies and tags: the one the hint (a role
-// ARN from status) names if it exists, else the one named d.Name. It returns nil, nil when there is none,
-// and a Terminal NotOwned outcome when the role found does not carry d.Owner's tags. It only reads.
-func (s *Service) Observe(ctx context.Context, hint string, d Desired) (*Observed, error) {
-	o, err := s.find(ctx, hint, d.Name)
-	if err != nil || o == nil {
-		return nil, err
-	}
-	if !d.Owner.Owns(o.Tags) {
-		return nil, notOwned(o, d.Owner)
-	}
-	return o, s.readPolicies(ctx, o, d.InlinePolicyName)
-}
-
-// find returns the role the hint names, else the role called name, without its policies; nil when
-// neither exists. Ownership is not checked.
-func (s *Service) find(ctx context.Context, hint, name string) (*Observed, error) {
-	names := []string{name}
-	if n := nameFromARN(hint); n != "" && n != name {
-		names = []string{n, name}
+// Find returns the role the hint names, else the role called by the desired name, without its policies;
+// nil when neither exists.
+func (m managed) Find(ctx context.Context) (*owned.Found[*Observed], error) {
+	names := []string{m.d.Name}
+	if n := nameFromARN(m.hint); n != "" && n != m.d.Name {
+		names = []string{n, m.d.Name}
 	}
 	for _, n := range names {
-		out, err := s.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(n)})
+		out, err := m.api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(n)})
 		if awserr.IsNotFound(err) {
 			continue
 		}
@@ -53,7 +39,7 @@ func (s *Service) find(ctx context.Context, hint, name string) (*Observed, error
 		for _, t := range r.Tags {
 			o.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 		}
-		return o, nil
+		return owned.One(o, o.ARN == m.hint, "IAM role "+o.ARN, o.Tags), nil
 	}
 	return nil, nil
 }
@@ -102,9 +88,4 @@ func nameFromARN(s string) string {
 		return ""
 	}
 	return a.Resource[strings.LastIndex(a.Resource, "/")+1:]
-}
-
-// notOwned is the outcome for a role that has our name but not our tags.
-func notOwned(o *Observed, owner tags.Owner) error {
-	return owner.NotOwned("IAM role " + o.ARN)
 }
