@@ -1,6 +1,7 @@
 // Package aws holds everything that speaks AWS for the operator: one aws.Config, small SDK-verbatim client
-// interfaces per service, error classification, names, tags, and one package per managed thing. It imports
-// the SDK, never controller-runtime or the API types.
+// interfaces per service, error classification and condition reasons (awserr), names, tags, the ownership
+// rules every managed thing follows (owned), and one package per managed thing. It imports the SDK, never
+// controller-runtime or the API types.
 package aws
 
 import (
