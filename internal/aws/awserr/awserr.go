@@ -14,8 +14,8 @@ import (
 )
 
 // Condition reasons: the closed set of reasons the outcomes of the internal/aws packages carry. Every
-// Waiting, Blocked and Terminal outcome an Ensure, Delete or Observe returns uses one of them (a test holds
-// the packages to it), and the message says what exactly is happening.
+// Waiting, Blocked and Terminal outcome an Ensure, Delete or ObserveExternal returns uses one of them (a
+// test holds the packages to it), and the message says what exactly is happening.
 const (
 	// ReasonCreating (Waiting): the resource is being created, or a new one waits for an old one to go.
 	ReasonCreating = "Creating"
