@@ -41,32 +41,6 @@ func (l *listener) Accept() (net.Conn, error) {
 	return c, nil
 }
 
-// start tells TLS from plaintext and, for TLS, completes the handshake.
-func (c *saslConn) start() error {
-	br := bufio.NewReader(c.Conn)
-	first, err := br.Peek(1)
-	if err != nil {
-		return fmt.Errorf("reading the first byte: %w", err)
-	}
-	peeked := &peekedConn{Conn: c.Conn, r: br}
-	if first[0] != tlsRecordHandshake {
-		if !c.l.plaintext {
-			return errors.New("plaintext connection to the TLS listener (localaws accepts plaintext only with --kafka-plaintext)")
-		}
-		c.plaintext, c.r = true, bufio.NewReader(peeked)
-		return nil
-	}
-	tc := tls.Server(peeked, c.l.tls)
-	if err := tc.Handshake(); err != nil {
-		return fmt.Errorf("TLS handshake: %w", err)
-	}
-	c.mu.Lock()
-	c.tls = tc
-	c.mu.Unlock()
-	c.r = bufio.NewReader(tc)
-	return nil
-}
-
 // peekedConn is a connection whose first bytes were read into r.
 type peekedConn struct {
 	net.Conn
@@ -75,12 +49,13 @@ type peekedConn struct {
 
 func (c *peekedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
-// saslConn sits between a TLS client and kfake. It answers SaslHandshake and SaslAuthenticate itself,
+// saslConn sits between a client and kfake. A plaintext connection (allowed only with plaintext on) is
+// passed through untouched. On a TLS one it answers SaslHandshake and SaslAuthenticate itself,
 // passes nothing but ApiVersions to kfake until the client has authenticated (closing the connection on
 // anything else, as Kafka does), and rewrites kfake's ApiVersions answers to advertise SaslHandshake
 // v0-1 as Apache Kafka does.
 type saslConn struct {
-	net.Conn  // the TCP connection until start, then the TLS one
+	net.Conn  // the TCP connection
 	l         *listener
 	r         *bufio.Reader // nil until start
 	plaintext bool          // a plaintext connection: no SASL, nothing rewritten
@@ -93,14 +68,39 @@ type saslConn struct {
 	apiVersions map[int32]int16 // ApiVersions requests passed on and not answered, by correlation ID: their version
 	out         []byte          // bytes kfake wrote that do not make a whole frame yet
 	closed      bool
-	tls         *tls.Conn // set by start
+	tls         *tls.Conn // set by start on a TLS connection
+}
+
+// start tells TLS from plaintext and, for TLS, completes the handshake.
+func (c *saslConn) start() error {
+	br := bufio.NewReader(c.Conn)
+	first, err := br.Peek(1)
+	if err != nil {
+		return fmt.Errorf("reading the first byte: %w", err)
+	}
+	if first[0] != tlsRecordHandshake {
+		if !c.l.plaintext {
+			return errors.New("plaintext connection to the TLS listener (localaws accepts plaintext only with --kafka-plaintext)")
+		}
+		c.plaintext, c.r = true, br
+		return nil
+	}
+	tc := tls.Server(&peekedConn{Conn: c.Conn, r: br}, c.l.tls)
+	if err := tc.Handshake(); err != nil {
+		return fmt.Errorf("TLS handshake: %w", err)
+	}
+	c.mu.Lock()
+	c.tls = tc
+	c.mu.Unlock()
+	c.r = bufio.NewReader(tc)
+	return nil
 }
 
 // Read gives kfake the next request it may see.
 func (c *saslConn) Read(p []byte) (int, error) {
 	if c.r == nil {
 		if err := c.start(); err != nil {
-			c.l.log.Debug("Kafka connection refused", "remote", c.RemoteAddr().String(), "error", err)
+			c.l.log.Info("Kafka connection refused", "remote", c.RemoteAddr().String(), "error", err)
 			_ = c.Close()
 			return 0, err
 		}
