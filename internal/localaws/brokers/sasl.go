@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -88,7 +89,7 @@ func (s *session) handle(a authenticator, key, version int16, frame []byte) (res
 		answer, err := s.authenticate(a, r.SASLAuthBytes)
 		if err != nil {
 			out.ErrorCode = kerr.SaslAuthenticationFailed.Code
-			msg := "Access denied: " + err.Error()
+			msg := "Access denied: " + strings.ReplaceAll(err.Error(), "\n", "; ")
 			out.ErrorMessage = &msg
 			return encode(out), false, nil
 		}
