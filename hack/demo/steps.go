@@ -53,7 +53,7 @@ func (d *demo) steps() []namedStep {
 	return []namedStep{
 		{"Apply config/samples (KafkaCluster shared, KafkaPipeline test-pipeline)", d.apply},
 		{"Wait until both objects are Ready", d.waitReady},
-		{"Produce " + helloKafka + " to test-topic (TLS, SASL/OAUTHBEARER with an IAM token)", d.produceHello},
+		{"Produce " + helloKafka + " to test-topic (TLS, IAM SASL)", d.produceHello},
 		{"Read the processor's log line back from CloudWatch Logs", d.readLog},
 		{"Make the function fail: PROCESSOR_FAIL=true", d.makeFail},
 		{"Produce again: two retries, then the dead-letter queue", d.deadLetter},
