@@ -233,7 +233,9 @@ func TestConfluentKafkaPythonOAuthBearer(t *testing.T) {
 		newTopic(t, "confluent-kafka-python"), cluster.caFile, region, fmt.Sprint(records))
 }
 
-func TestKafkaJS(t *testing.T) {
+// kafkajs returns node, skipping the test when kafkajs is not installed.
+func kafkajs(t *testing.T) string {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node is not installed: run `make test-deps`")
@@ -241,6 +243,23 @@ func TestKafkaJS(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("node", "node_modules", "kafkajs")); err != nil {
 		t.Skip("kafkajs is not installed: run `make test-deps` (npm ci in test/kafkaclients/node)")
 	}
+	return node
+}
+
+func TestKafkaJSTokenForAnotherRegionIsRefused(t *testing.T) {
+	node := kafkajs(t)
+	for _, mechanism := range []string{"OAUTHBEARER", "AWS_MSK_IAM"} {
+		out, err := exec.Command(node, filepath.Join("node", "client.js"), cluster.bootstrap, "unused", cluster.caFile,
+			"us-west-2", "1", mechanism, "refused").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "refused: ") || !strings.Contains(string(out), "Access denied") ||
+			!strings.Contains(string(out), `region "us-west-2"`) {
+			t.Errorf("%s signed for us-west-2 against a cluster in %s: %v\n%s", mechanism, region, err, out)
+		}
+	}
+}
+
+func TestKafkaJS(t *testing.T) {
+	node := kafkajs(t)
 	for _, mechanism := range []string{"OAUTHBEARER", "AWS_MSK_IAM"} {
 		t.Run(mechanism, func(t *testing.T) {
 			external(t, node, filepath.Join("node", "client.js"), cluster.bootstrap,

@@ -1,8 +1,9 @@
 // Produce and consume over SASL_SSL with MSK IAM through kafkajs, with either mechanism:
 //   OAUTHBEARER  a token from aws-msk-iam-sasl-signer-js (AWS's signer for Node.js)
 //   AWS_MSK_IAM  the @jm18457/kafkajs-msk-iam-authentication-mechanism plugin
-// Usage: node client.js BOOTSTRAP TOPIC CA_FILE REGION COUNT MECHANISM
-// Prints one line of versions, then "produced N" and "consumed N"; exits 1 on any failure.
+// Usage: node client.js BOOTSTRAP TOPIC CA_FILE REGION COUNT MECHANISM [refused]
+// Prints one line of versions, then "produced N" and "consumed N"; exits 1 on any failure. With "refused",
+// the producer must fail to authenticate instead: it prints "refused: <the broker's message>".
 'use strict';
 
 const fs = require('fs');
@@ -10,7 +11,7 @@ const { Kafka, logLevel } = require('kafkajs');
 const { generateAuthToken } = require('aws-msk-iam-sasl-signer-js');
 const { createMechanism } = require('@jm18457/kafkajs-msk-iam-authentication-mechanism');
 
-const [bootstrap, topic, caFile, region, countArg, mechanism] = process.argv.slice(2);
+const [bootstrap, topic, caFile, region, countArg, mechanism, expect] = process.argv.slice(2);
 const count = Number(countArg);
 const version = (name) => require(`${name}/package.json`).version;
 
@@ -40,6 +41,15 @@ async function main() {
     logLevel: logLevel.WARN,
   });
   const producer = kafka.producer();
+  if (expect === 'refused') {
+    try {
+      await producer.connect();
+    } catch (err) {
+      console.log(`refused: ${err.type || err.name}: ${err.message}`);
+      return;
+    }
+    throw new Error('the broker accepted the authentication');
+  }
   await producer.connect();
   const messages = Array.from({ length: count }, (_, i) => ({ value: `node ${mechanism} ${i}` }));
   await producer.send({ topic, messages });
