@@ -1,7 +1,8 @@
 # kafka-pipeline-operator
 #
 # Everything this Makefile needs is built from Go modules into bin/: controller-gen, kustomize, and the
-# kube-apiserver, etcd and kubectl that envtest and the local stack run. Nothing else is downloaded.
+# kube-apiserver, etcd and kubectl that envtest and the local stack run. The only other downloads are the
+# foreign clients the tests drive (test-deps): Debian packages, and npm packages into test/kafkaclients/node.
 
 SHELL := /usr/bin/env bash -o pipefail
 .SHELLFLAGS := -ec
@@ -51,9 +52,18 @@ vet: ## Run go vet.
 test: k8s-bins lambda-zips kustomize test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
+# Debian packages of the Kafka clients the tests drive: kcat, and confluent-kafka-python (librdkafka) with
+# botocore for its IAM token; node and npm (Debian's when the machine has none) run kafkajs.
+TEST_DEBS := kcat python3-confluent-kafka python3-botocore
+KAFKAJS_DIR := test/kafkaclients/node
+
 .PHONY: test-deps
-test-deps: ## Install kcat (the e2e tests' third-party Kafka client) from Debian's packages when it is missing.
-	command -v kcat >/dev/null || { apt-get update && apt-get install -y --no-install-recommends kcat; }
+test-deps: ## Install the foreign Kafka clients the tests drive (Debian packages, kafkajs from npm) when missing.
+	missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$(echo $$missing)" ]; then apt-get update && apt-get install -y --no-install-recommends $$missing; fi
+	[ -d $(KAFKAJS_DIR)/node_modules/kafkajs ] || (cd $(KAFKAJS_DIR) && npm ci --no-audit --no-fund)
 
 ##@ Run locally
 

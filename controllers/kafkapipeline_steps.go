@@ -149,7 +149,7 @@ func (p *pipelineParts) ensureTopic(ctx context.Context) (string, error) {
 		return "topic " + t.Name + " is not managed (topic.create is false)", nil
 	}
 	state, err := p.r.Topics.Ensure(ctx, kafka.TopicRequest{
-		Brokers: strings.Split(p.kp.Status.Cluster.BootstrapBrokers, ","), Name: t.Name, Partitions: t.Partitions, Config: t.Config})
+		Brokers: strings.Split(p.kp.Status.Cluster.BootstrapBrokers, ","), Region: p.kp.Spec.Region, Name: t.Name, Partitions: t.Partitions, Config: t.Config})
 	if err != nil {
 		return "", err
 	}

@@ -229,8 +229,8 @@ var _ = Describe("KafkaPipeline topic", func() {
 		kp.Spec.Topic.Config = map[string]string{"retention.ms": "86400000"}
 		Expect(k8s.Create(ctx, kp)).To(Succeed())
 		waitReady(kp)
-		brokers := kp.Status.Cluster.BootstrapBrokers
-		Expect(partitions(brokers, "test-topic")).To(Equal(3))
+		arn, brokers := kp.Status.Cluster.ARN, kp.Status.Cluster.BootstrapBrokers
+		Expect(partitions(arn, brokers, "test-topic")).To(Equal(3))
 
 		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(kp), kp)).To(Succeed())
 		patch := client.MergeFrom(kp.DeepCopy())
@@ -240,14 +240,14 @@ var _ = Describe("KafkaPipeline topic", func() {
 			Expect(k8s.Get(ctx, client.ObjectKeyFromObject(kp), kp)).To(Succeed())
 			return kp.Status.Topic.Partitions
 		}).WithTimeout(waitTimeout).WithPolling(poll).Should(BeEquivalentTo(6))
-		Expect(partitions(brokers, "test-topic")).To(Equal(6))
+		Expect(partitions(arn, brokers, "test-topic")).To(Equal(6))
 
 		other := newPipeline(ns, "unmanaged", kc.Name)
 		other.Spec.Topic = v1alpha1.Topic{Name: "not-created-here", Create: ptr.To(false)}
 		Expect(k8s.Create(ctx, other)).To(Succeed())
 		waitReady(other)
 		Expect(conditions.Get(conditionsOf(other), v1alpha1.ConditionTopicReady).Message).To(ContainSubstring("not managed"))
-		Expect(partitions(brokers, "not-created-here")).To(Equal(0), "create: false must not create the topic")
+		Expect(partitions(arn, brokers, "not-created-here")).To(Equal(0), "create: false must not create the topic")
 
 		Expect(k8s.Delete(ctx, kp)).To(Succeed())
 		Expect(k8s.Delete(ctx, other)).To(Succeed())
@@ -260,9 +260,9 @@ var _ = Describe("KafkaPipeline topic", func() {
 
 // partitions returns a topic's partition count (0 when it does not exist), asked with a new client so no
 // cached metadata answers.
-func partitions(bootstrap, topic string) int {
+func partitions(clusterARN, bootstrap, topic string) int {
 	GinkgoHelper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(bootstrap, ",")...))
+	cl, err := kgo.NewClient(append(local.KafkaClientOpts(clusterARN), kgo.SeedBrokers(strings.Split(bootstrap, ",")...))...)
 	Expect(err).NotTo(HaveOccurred())
 	defer cl.Close()
 	details, err := kadm.NewClient(cl).ListTopics(ctx, topic)

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"os"
 	"path/filepath"
@@ -89,8 +90,6 @@ var _ = BeforeSuite(func() {
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
 	clients, err = awsapi.NewClientCache(awsCfg).For(suiteCtx, "")
 	Expect(err).NotTo(HaveOccurred())
-	// The Kafka IAM authentication signs for AWS_REGION when the broker host (127.0.0.1) names no region.
-	Expect(os.Setenv("AWS_REGION", "us-east-1")).To(Succeed())
 
 	startManager(time.Hour)
 })
@@ -135,7 +134,8 @@ func startManager(resync time.Duration) {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := Options{ClusterID: testClusterID, ResyncPeriod: resync, MaxConcurrentReconciles: 4}
-	Expect(Setup{AWS: awsapi.NewClientCache(awsCfg), Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Timeout: 5 * time.Second},
+	Expect(Setup{AWS: awsapi.NewClientCache(awsCfg), Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Region: awsCfg.Region,
+		RootCAs: kafkaRoots(), Timeout: 5 * time.Second},
 		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, IAMPropagation: 500 * time.Millisecond, Options: opts}.SetupWithManager(suiteCtx, mgr)).To(Succeed())
 
 	ctx, cancel := context.WithCancel(suiteCtx)
@@ -149,4 +149,11 @@ func startManager(resync time.Duration) {
 		cancel()
 		<-done
 	}
+}
+
+// kafkaRoots trusts localaws's CA, as the manager does through --kafka-ca-bundle.
+func kafkaRoots() *x509.CertPool {
+	pool := x509.NewCertPool()
+	Expect(pool.AppendCertsFromPEM(local.KafkaCA)).To(BeTrue())
+	return pool
 }

@@ -10,12 +10,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/certs"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
 
@@ -60,6 +62,10 @@ func run() error {
 	propagation := flag.Duration("propagation-delay", 0, "how long a new IAM role takes to become assumable")
 	level := flag.String("log-level", env("LOCALAWS_LOG_LEVEL", "info"), "request log level: debug, info, warn, error (env LOCALAWS_LOG_LEVEL)")
 	timeScale := flag.Float64("time-scale", envFloat("LOCALAWS_TIME_SCALE", 1), "multiplies Lambda's asynchronous retry delays (1 and 2 min), throttle backoff and maximum event age; e.g. 0.01 makes the 1 min retry take 0.6 s (env LOCALAWS_TIME_SCALE)")
+	dataDir := flag.String("data-dir", env("LOCALAWS_DATA_DIR", defaultDataDir()), "directory kept across runs: the Kafka CA ("+certs.CertFile+", "+certs.KeyFile+") is generated there once (env LOCALAWS_DATA_DIR)")
+	caCert := flag.String("kafka-ca-cert", "", "PEM certificate of a CA to sign the brokers' certificates with, instead of the data directory's (needs --kafka-ca-key)")
+	caKey := flag.String("kafka-ca-key", "", "PEM private key of --kafka-ca-cert")
+	plaintext := flag.Bool("kafka-plaintext", false, "also accept plaintext Kafka connections without SASL on the brokers' ports, for debugging (MSK Serverless has no such listener)")
 	flag.Var(delays, "delay", "override one transition's duration, kind=duration (repeatable); kinds: "+kindList())
 	flag.Parse()
 	if *timeScale <= 0 {
@@ -75,15 +81,26 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	inst, err := localaws.Start(ctx, localaws.Options{Addr: *addr, Region: *region, AccountID: *account,
-		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv, TimeScale: *timeScale})
+		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv, TimeScale: *timeScale,
+		DataDir: *dataDir, KafkaCACert: *caCert, KafkaCAKey: *caKey, KafkaPlaintext: *plaintext})
 	if err != nil {
 		return err
 	}
-	logger.Info("localaws is serving", "endpoint", inst.Endpoint, "region", *region, "profile", *profile)
-	fmt.Fprintf(os.Stderr, "\nPoint clients at it:\n  export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s\n  aws --endpoint-url %s sqs list-queues\n\n",
+	logger.Info("localaws is serving", "endpoint", inst.Endpoint, "region", *region, "profile", *profile, "kafkaCA", inst.KafkaCAFile)
+	fmt.Fprintf(os.Stderr, "\nPoint clients at it:\n  export AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=%s\n  aws --endpoint-url %s sqs list-queues\n",
 		inst.Endpoint, *region, inst.Endpoint)
+	fmt.Fprintf(os.Stderr, "Kafka clients connect over TLS (SASL AWS_MSK_IAM or OAUTHBEARER) trusting the CA in\n  %s  (also at %s/_localaws/kafka/ca.pem)\n\n",
+		inst.KafkaCAFile, inst.Endpoint)
 	<-ctx.Done()
 	return inst.Stop()
+}
+
+// defaultDataDir is localaws under the user's configuration directory, or .localaws when there is none.
+func defaultDataDir() string {
+	if dir, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(dir, "localaws")
+	}
+	return ".localaws"
 }
 
 // envFloat reads a number from the environment, or returns def when it is unset or not a number.

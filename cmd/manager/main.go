@@ -37,7 +37,8 @@ func run() error {
 		region, clusterID, metricsAddr, probeAddr string
 		resync, iamPropagation                    time.Duration
 		concurrency                               int
-		leaderElect, kafkaTLS                     bool
+		leaderElect                               bool
+		kafkaCABundle                             string
 	)
 	flag.StringVar(&region, "region", os.Getenv("AWS_REGION"), "default AWS region for objects that name none (default $AWS_REGION)")
 	flag.StringVar(&clusterID, "cluster-id", "default", "name of this Kubernetes cluster in ownership tags; give each cluster sharing an AWS account its own")
@@ -45,7 +46,7 @@ func run() error {
 	flag.DurationVar(&iamPropagation, "iam-propagation-delay", 10*time.Second, "time given to IAM after a role changes before services assume it")
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 4, "objects of one kind reconciled at once")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "elect a leader so only one replica reconciles")
-	flag.BoolVar(&kafkaTLS, "kafka-tls", true, "use TLS to the Kafka brokers (MSK requires it; turn off only for local plaintext clusters)")
+	flag.StringVar(&kafkaCABundle, "kafka-ca-bundle", os.Getenv("AWS_CA_BUNDLE"), "PEM file of CAs trusted for the Kafka brokers' certificates besides the system's (default $AWS_CA_BUNDLE)")
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8080", "metrics address (\"0\" disables)")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "health and readiness probe address")
 	zapOpts := zap.Options{}
@@ -54,10 +55,6 @@ func run() error {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
 	if region == "" {
 		return fmt.Errorf("no AWS region: set --region or AWS_REGION")
-	}
-	// The Kafka IAM authentication signs for AWS_REGION when a broker host names no region.
-	if os.Getenv("AWS_REGION") == "" {
-		_ = os.Setenv("AWS_REGION", region)
 	}
 
 	scheme := runtime.NewScheme()
@@ -81,11 +78,15 @@ func run() error {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
 	return start(ctx, mgr, cfg, controllers.Options{ClusterID: clusterID, ResyncPeriod: resync,
-		MaxConcurrentReconciles: concurrency}, iamPropagation, kafkaTLS)
+		MaxConcurrentReconciles: concurrency}, iamPropagation, kafkaCABundle)
 }
 
-func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, iamPropagation time.Duration, kafkaTLS bool) error {
-	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, TLS: kafkaTLS},
+func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, iamPropagation time.Duration, kafkaCABundle string) error {
+	roots, err := kafka.CABundle(kafkaCABundle)
+	if err != nil {
+		return fmt.Errorf("--kafka-ca-bundle: %w", err)
+	}
+	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, Region: cfg.Region, RootCAs: roots},
 		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, IAMPropagation: iamPropagation, Options: opts}
 	if err := setup.SetupWithManager(ctx, mgr); err != nil {
 		return err

@@ -53,7 +53,7 @@ func (d *demo) steps() []namedStep {
 	return []namedStep{
 		{"Apply config/samples (KafkaCluster shared, KafkaPipeline test-pipeline)", d.apply},
 		{"Wait until both objects are Ready", d.waitReady},
-		{"Produce " + helloKafka + " to test-topic (AWS_MSK_IAM SASL)", d.produceHello},
+		{"Produce " + helloKafka + " to test-topic (TLS, IAM SASL)", d.produceHello},
 		{"Read the processor's log line back from CloudWatch Logs", d.readLog},
 		{"Make the function fail: PROCESSOR_FAIL=true", d.makeFail},
 		{"Produce again: two retries, then the dead-letter queue", d.deadLetter},
@@ -100,8 +100,8 @@ func (d *demo) produceHello(ctx context.Context) error {
 // produce writes one record to the pipeline's topic through the bootstrap brokers in its status.
 func (d *demo) produce(ctx context.Context, value string) (devstack.Produced, error) {
 	brokers, topic := d.pipeline.Status.Cluster.BootstrapBrokers, d.pipeline.Spec.Topic.Name
-	d.say("producing to %s on %s with AWS_MSK_IAM (franz-go, sasl/aws)", topic, brokers)
-	out, err := d.stack.Produce(ctx, brokers, topic, []byte(value))
+	d.say("producing to %s on %s over TLS with SASL/OAUTHBEARER (franz-go, aws-msk-iam-sasl-signer-go)", topic, brokers)
+	out, err := d.stack.Produce(ctx, d.pipeline, []byte(value))
 	if err != nil {
 		return devstack.Produced{}, err
 	}

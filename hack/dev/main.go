@@ -49,7 +49,8 @@ func run(addr, logPath string) (err error) {
 		defer f.Close()
 		logs = f
 	}
-	s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, Log: logs})
+	s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, Log: logs,
+		DataDir: filepath.Join(root, ".dev", "localaws")})
 	if err != nil {
 		return err
 	}
@@ -69,8 +70,13 @@ AWS CLI (any credentials; the samples run in ap-northeast-1):
   aws --endpoint-url %[3]s logs filter-log-events --log-group-name /aws/lambda/<function name>
   localaws state dump: curl %[3]s/_localaws/state
 
+Kafka clients: the bootstrap brokers in a KafkaPipeline's status.cluster.bootstrapBrokers, over TLS
+(SASL AWS_MSK_IAM or OAUTHBEARER), trusting the CA in
+  %[5]s
+  (docs/localaws.md has a one-line configuration for each client family)
+
 Ctrl-C stops everything.
-`, s.Kubeconfig, s.Root, s.Endpoint, logName(logPath))
+`, s.Kubeconfig, s.Root, s.Endpoint, logName(logPath), s.Local.KafkaCAFile)
 	<-ctx.Done()
 	fmt.Println("\nstopping")
 	return nil

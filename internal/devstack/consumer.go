@@ -46,7 +46,7 @@ func (s *Stack) Lag(ctx context.Context, kp *v1alpha1.KafkaPipeline) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	cl, err := s.kafkaClient(kp.Status.Cluster.BootstrapBrokers)
+	cl, err := s.kafkaClient(kp)
 	if err != nil {
 		return 0, err
 	}
@@ -79,7 +79,7 @@ func (s *Stack) WaitConsuming(ctx context.Context, kp *v1alpha1.KafkaPipeline) (
 	if err != nil {
 		return "", err
 	}
-	cl, err := s.kafkaClient(kp.Status.Cluster.BootstrapBrokers)
+	cl, err := s.kafkaClient(kp)
 	if err != nil {
 		return "", err
 	}

@@ -2,11 +2,14 @@ package devstack
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kgo"
-	awssasl "github.com/twmb/franz-go/pkg/sasl/aws"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/mskauth"
 )
 
 // Produced is a record written to a topic, where it landed.
@@ -19,12 +22,12 @@ type Produced struct {
 	Value []byte
 }
 
-// Produce writes one record per value to topic through the bootstrap brokers (comma-separated host:port,
-// as a KafkaPipeline's status.cluster.bootstrapBrokers gives them), authenticating with AWS_MSK_IAM SASL
-// from the stack's AWS credentials as an MSK Serverless client would. It returns where each record landed,
-// in the order of values.
-func (s *Stack) Produce(ctx context.Context, bootstrap, topic string, values ...[]byte) ([]Produced, error) {
-	cl, err := s.kafkaClient(bootstrap, kgo.DefaultProduceTopic(topic))
+// Produce writes one record per value to a KafkaPipeline's topic through the bootstrap brokers in its
+// status, over TLS with SASL/OAUTHBEARER and an IAM token from the stack's AWS credentials, as an MSK
+// Serverless client would. It returns where each record landed, in the order of values.
+func (s *Stack) Produce(ctx context.Context, kp *v1alpha1.KafkaPipeline, values ...[]byte) ([]Produced, error) {
+	bootstrap, topic := kp.Status.Cluster.BootstrapBrokers, kp.Spec.Topic.Name
+	cl, err := s.kafkaClient(kp, kgo.DefaultProduceTopic(topic))
 	if err != nil {
 		return nil, err
 	}
@@ -43,21 +46,25 @@ func (s *Stack) Produce(ctx context.Context, bootstrap, topic string, values ...
 	return out, nil
 }
 
-// kafkaClient is a franz-go client of the bootstrap brokers authenticating with AWS_MSK_IAM from the
-// stack's AWS credentials.
-func (s *Stack) kafkaClient(bootstrap string, opts ...kgo.Opt) (*kgo.Client, error) {
-	creds := s.AWS.Credentials
-	opts = append([]kgo.Opt{kgo.SeedBrokers(strings.Split(bootstrap, ",")...),
-		kgo.SASL(awssasl.ManagedStreamingIAM(func(ctx context.Context) (awssasl.Auth, error) {
-			c, err := creds.Retrieve(ctx)
-			if err != nil {
-				return awssasl.Auth{}, fmt.Errorf("retrieving AWS credentials for the Kafka IAM authentication: %w", err)
-			}
-			return awssasl.Auth{AccessKey: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken}, nil
-		}))}, opts...)
+// kafkaClient is a franz-go client of a KafkaPipeline's cluster, authenticating with an IAM token for the
+// pipeline's region from the stack's AWS credentials and trusting localaws's CA.
+func (s *Stack) kafkaClient(kp *v1alpha1.KafkaPipeline, opts ...kgo.Opt) (*kgo.Client, error) {
+	region, bootstrap := kp.Spec.Region, kp.Status.Cluster.BootstrapBrokers
+	if region == "" {
+		region = s.Region
+	}
+	opts = append(append(mskauth.ClientOpts(s.AWS.Credentials, region, s.kafkaRoots()),
+		kgo.SeedBrokers(strings.Split(bootstrap, ",")...)), opts...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating a Kafka client for %s: %w", bootstrap, err)
 	}
 	return cl, nil
+}
+
+// kafkaRoots trusts localaws's CA, the one the brokers' certificates chain to.
+func (s *Stack) kafkaRoots() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(s.Local.KafkaCA)
+	return pool
 }

@@ -56,7 +56,7 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	}
 	setup := controllers.Setup{
 		AWS:               awsapi.NewClientCache(s.AWS),
-		Topics:            &kafka.Admin{Credentials: s.AWS.Credentials, Timeout: 10 * time.Second},
+		Topics:            &kafka.Admin{Credentials: s.AWS.Credentials, Region: s.Region, RootCAs: s.kafkaRoots(), Timeout: 10 * time.Second},
 		BuiltinCode:       builtin.Zip,
 		BuiltinCodeSHA256: builtin.ZipSHA256,
 		IAMPropagation:    opts.IAMPropagation,

@@ -58,6 +58,12 @@ type Options struct {
 	Profile string
 	// TimeScale multiplies Lambda's asynchronous retry delays and event ages. Default DefaultTimeScale.
 	TimeScale float64
+	// DataDir is localaws's data directory, which keeps the brokers' CA across runs; empty keeps the CA in
+	// memory.
+	DataDir string
+	// KafkaPlaintext makes the brokers also accept plaintext connections without SASL, for debugging
+	// clients such as kcat (MSK Serverless has no such listener).
+	KafkaPlaintext bool
 	// Kubeconfig is where the admin kubeconfig for kubectl is written. Default <Root>/.dev/kubeconfig.
 	Kubeconfig string
 	// ClusterID names this Kubernetes cluster in the AWS resources' ownership tags. Default DefaultClusterID.
@@ -119,13 +125,6 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The Kafka IAM authentication signs for AWS_REGION when the broker host (127.0.0.1) names no region,
-	// in the manager's topic admin and in the clients of Produce alike.
-	if os.Getenv("AWS_REGION") == "" {
-		if err := os.Setenv("AWS_REGION", opts.Region); err != nil {
-			return nil, fmt.Errorf("setting AWS_REGION: %w", err)
-		}
-	}
 	setLogger(opts.Log)
 	s := &Stack{Root: opts.Root, Region: opts.Region, Kubeconfig: opts.Kubeconfig,
 		KubectlPath: filepath.Join(opts.Assets, "kubectl")}
@@ -174,7 +173,7 @@ func (s *Stack) startAWS(ctx context.Context, opts Options) error {
 		logger = slog.New(slog.NewTextHandler(opts.Log, nil))
 	}
 	local, err := localaws.Start(ctx, localaws.Options{Addr: opts.AWSAddr, Region: opts.Region,
-		Profile: opts.Profile, TimeScale: opts.TimeScale, Logger: logger})
+		Profile: opts.Profile, TimeScale: opts.TimeScale, Logger: logger, DataDir: opts.DataDir, KafkaPlaintext: opts.KafkaPlaintext})
 	if err != nil {
 		return fmt.Errorf("starting localaws on %s: %w", opts.AWSAddr, err)
 	}

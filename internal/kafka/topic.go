@@ -1,10 +1,11 @@
-// Package kafka manages Kafka topics on MSK clusters through the Kafka admin protocol, authenticating with
-// AWS_MSK_IAM SASL from the operator's AWS credentials (MSK Serverless has no control-plane topic API).
+// Package kafka manages Kafka topics on MSK clusters through the Kafka admin protocol over TLS,
+// authenticating with SASL/OAUTHBEARER and an MSK IAM token signed from the operator's AWS credentials
+// (MSK Serverless has no control-plane topic API).
 package kafka
 
 import (
 	"context"
-	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"maps"
@@ -16,8 +17,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
-	awssasl "github.com/twmb/franz-go/pkg/sasl/aws"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/mskauth"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
@@ -31,6 +32,8 @@ var UnreachableRetry = 30 * time.Second
 type TopicRequest struct {
 	// Brokers are the bootstrap brokers (host:port, SASL/IAM listener).
 	Brokers []string
+	// Region is the cluster's region, which the IAM token is signed for; empty means Admin.Region.
+	Region string
 	// Name is the topic name.
 	Name string
 	// Partitions is the wanted partition count; partitions are added, never removed.
@@ -47,13 +50,15 @@ type TopicState struct {
 	Partitions int32
 }
 
-// Admin creates and updates topics. The IAM authentication is signed for the region in the broker host
-// name (as in MSK's), or AWS_REGION for brokers whose host names none (a local cluster).
+// Admin creates and updates topics. It dials the brokers with TLS, as MSK requires, and authenticates
+// with OAUTHBEARER and a token from aws-msk-iam-sasl-signer-go, as AWS documents for Go clients.
 type Admin struct {
-	// Credentials sign the AWS_MSK_IAM authentication.
+	// Credentials sign the IAM token.
 	Credentials aws.CredentialsProvider
-	// TLS dials the brokers with TLS, as MSK requires; off only for local plaintext clusters.
-	TLS bool
+	// Region is the region of clusters whose request names none (the manager's default region).
+	Region string
+	// RootCAs verify the brokers' certificates; nil uses the system's roots, which MSK's chain to.
+	RootCAs *x509.CertPool
 	// Timeout bounds one Ensure (default 20s), so an unreachable cluster never blocks a reconcile for long.
 	Timeout time.Duration
 }
@@ -148,24 +153,15 @@ func (a *Admin) syncConfig(ctx context.Context, adm *kadm.Client, req TopicReque
 }
 
 func (a *Admin) client(req TopicRequest) (*kgo.Client, error) {
-	creds := a.Credentials
-	opts := []kgo.Opt{
+	creds, region := a.Credentials, req.Region
+	if region == "" {
+		region = a.Region
+	}
+	cl, err := kgo.NewClient(append(mskauth.ClientOpts(creds, region, a.RootCAs),
 		kgo.SeedBrokers(req.Brokers...),
-		kgo.SASL(awssasl.ManagedStreamingIAM(func(ctx context.Context) (awssasl.Auth, error) {
-			c, err := creds.Retrieve(ctx)
-			if err != nil {
-				return awssasl.Auth{}, fmt.Errorf("retrieving AWS credentials for MSK IAM authentication: %w", err)
-			}
-			return awssasl.Auth{AccessKey: c.AccessKeyID, SecretKey: c.SecretAccessKey, SessionToken: c.SessionToken,
-				UserAgent: "kafka-pipeline-operator"}, nil
-		})),
-		kgo.DialTimeout(5 * time.Second),
+		kgo.DialTimeout(5*time.Second),
 		kgo.RequestRetries(2),
-	}
-	if a.TLS {
-		opts = append(opts, kgo.DialTLSConfig(&tls.Config{MinVersion: tls.VersionTLS12}))
-	}
-	cl, err := kgo.NewClient(opts...)
+	)...)
 	if err != nil {
 		return nil, fmt.Errorf("building a Kafka client for %s: %w", strings.Join(req.Brokers, ","), err)
 	}

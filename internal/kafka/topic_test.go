@@ -15,16 +15,20 @@ import (
 )
 
 func TestEnsureCreatesGrowsAndConfigures(t *testing.T) {
-	t.Setenv("AWS_REGION", "us-east-1")
-	pool := brokers.NewPool(nil)
-	t.Cleanup(pool.Close)
-	bootstrap, err := pool.Start("arn:aws:kafka:us-east-1:000000000000:cluster/c/1-s1")
+	pool, err := brokers.NewPool(brokers.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &Admin{Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
+	t.Cleanup(pool.Close)
+	const arn = "arn:aws:kafka:eu-west-1:000000000000:cluster/c/1-s1"
+	bootstrap, err := pool.Start(arn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &Admin{Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Region: "us-east-1",
+		RootCAs: pool.Authority().Pool()}
 	ctx := context.Background()
-	req := TopicRequest{Brokers: strings.Split(bootstrap, ","), Name: "test-topic", Partitions: 3,
+	req := TopicRequest{Brokers: strings.Split(bootstrap, ","), Region: "eu-west-1", Name: "test-topic", Partitions: 3,
 		Config: map[string]string{"retention.ms": "86400000"}}
 
 	for i := 0; i < 2; i++ { // the second Ensure finds everything in place
@@ -42,7 +46,7 @@ func TestEnsureCreatesGrowsAndConfigures(t *testing.T) {
 		t.Fatalf("partitions never shrink: %+v, %v", st, err)
 	}
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(req.Brokers...))
+	cl, err := kgo.NewClient(append(pool.ClientOpts(arn), kgo.SeedBrokers(req.Brokers...))...)
 	if err != nil {
 		t.Fatal(err)
 	}

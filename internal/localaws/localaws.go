@@ -9,10 +9,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/brokers"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/certs"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/ec2"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/iam"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lambda"
@@ -53,6 +57,15 @@ type Options struct {
 	// (about 1 and 2 minutes), the throttle backoff (1 s to 5 min) and each function's
 	// MaximumEventAgeInSeconds. 0 means 1 (real time); tests use e.g. 0.001.
 	TimeScale float64
+	// DataDir keeps what outlives a run: the CA the brokers' TLS certificates chain to
+	// (certs.CertFile and certs.KeyFile), generated there on first use. Empty keeps a CA in memory.
+	DataDir string
+	// KafkaCACert and KafkaCAKey, when both set, are PEM files of the CA to use instead (DataDir's is
+	// then neither read nor written).
+	KafkaCACert, KafkaCAKey string
+	// KafkaPlaintext also accepts plaintext Kafka connections without SASL on the brokers' ports, for
+	// debugging: MSK Serverless has no such listener.
+	KafkaPlaintext bool
 }
 
 // Instance is a running localaws.
@@ -65,6 +78,10 @@ type Instance struct {
 	Runtime *lambdaruntime.Runtime
 	// Streams consumes for running pipes and enabled event source mappings; Stop stops every consumer.
 	Streams *streams.Streams
+	// KafkaCA is the PEM certificate of the CA the brokers' TLS certificates chain to.
+	KafkaCA []byte
+	// KafkaCAFile is where KafkaCA is kept ("" for a CA that lives in memory).
+	KafkaCAFile string
 
 	httpServer *http.Server
 	brokers    *brokers.Pool
@@ -95,12 +112,19 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	}
 	timings.SetPropagation(opts.PropagationDelay)
 
+	authority, caFile, err := kafkaCA(opts)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := brokers.NewPool(brokers.Config{Logger: opts.Logger, Authority: authority, Plaintext: opts.KafkaPlaintext})
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", opts.Addr, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	pool := brokers.NewPool(opts.Logger)
 	svcs, functionRuntime, flow, err := services(timings, pool, lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region,
 		TimeScale: opts.TimeScale, Logger: opts.Logger})
 	if err != nil {
@@ -109,10 +133,11 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, err
 	}
 	srv := server.New(server.Options{Region: opts.Region, AccountID: opts.AccountID, Timings: timings,
-		Logger: opts.Logger, LogLevel: opts.LogLevel}, svcs...)
+		Logger: opts.Logger, LogLevel: opts.LogLevel, KafkaCA: authority.CertPEM()}, svcs...)
 	srv.OnReset(functionRuntime.Reset)
 
 	inst := &Instance{Endpoint: endpoint, Server: srv, Runtime: functionRuntime, Streams: flow, brokers: pool,
+		KafkaCA: authority.CertPEM(), KafkaCAFile: caFile,
 		httpServer: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
 	go func() { inst.done <- inst.httpServer.Serve(ln) }()
 	go func() {
@@ -120,6 +145,33 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		_ = inst.Stop()
 	}()
 	return inst, nil
+}
+
+// KafkaClientOpts are franz-go options that connect to a cluster's brokers as an MSK Serverless client
+// does: TLS trusting KafkaCA, and OAUTHBEARER with an IAM token for the cluster's region.
+func (i *Instance) KafkaClientOpts(clusterARN string) []kgo.Opt {
+	return i.brokers.ClientOpts(clusterARN)
+}
+
+// kafkaCA returns the brokers' CA as the options choose it, and the file that holds its certificate.
+func kafkaCA(opts Options) (*certs.Authority, string, error) {
+	switch {
+	case opts.KafkaCACert != "" || opts.KafkaCAKey != "":
+		if opts.KafkaCACert == "" || opts.KafkaCAKey == "" {
+			return nil, "", errors.New("the Kafka CA needs both a certificate and a key file")
+		}
+		a, err := certs.Load(opts.KafkaCACert, opts.KafkaCAKey)
+		return a, opts.KafkaCACert, err
+	case opts.DataDir != "":
+		a, err := certs.LoadOrCreate(opts.DataDir)
+		if err != nil {
+			return nil, "", fmt.Errorf("the Kafka CA in %s: %w", opts.DataDir, err)
+		}
+		return a, filepath.Join(opts.DataDir, certs.CertFile), nil
+	default:
+		a, err := certs.New()
+		return a, "", err
+	}
 }
 
 // Stop closes the listener and every open connection and kills every function process. It is safe to call

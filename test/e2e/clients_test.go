@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -57,7 +59,23 @@ var _ = Describe("Other runtimes and clients", func() {
 				ContainSubstring(`"function": "`+kp.Status.Function.Name+`"`))))))
 	})
 
-	It("delivers records a third-party client (kcat, plaintext) produced", func() {
+	It("delivers records a librdkafka client (confluent-kafka-python, OAUTHBEARER over TLS) produced", func() {
+		if exec.Command(debianPython, "-c", "import confluent_kafka, botocore").Run() != nil {
+			Skip("confluent-kafka-python is missing: run `make test-deps` (Debian's python3-confluent-kafka, python3-botocore)")
+		}
+		kp := createReady(pipelineSpec("librdkafka"))
+		cmd := exec.CommandContext(timeout(time.Minute), debianPython, filepath.Join("..", "kafkaclients", "python", "msk_client.py"),
+			"produce", kp.Status.Cluster.BootstrapBrokers, kp.Spec.Topic.Name, stack.Local.KafkaCAFile, stack.Region)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
+		cmd.Stdin = strings.NewReader("from librdkafka 1\n{\"from\": \"librdkafka\"}\n")
+		out, err := cmd.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		GinkgoWriter.Printf("client: %s\n", strings.SplitN(string(out), "\n", 2)[0])
+		Eventually(func(ctx context.Context) ([]string, error) { return contents(ctx, kp) }).
+			WithContext(timeout(time.Minute)).Should(ConsistOf(`"from librdkafka 1"`, `{"from":"librdkafka"}`))
+	})
+
+	It("delivers records a third-party client (kcat) produced through the plaintext debugging opt-in", func() {
 		kcat, err := exec.LookPath("kcat")
 		if err != nil {
 			Skip("kcat is not installed: run `make test-deps` (it installs Debian's kcat package)")
@@ -67,16 +85,23 @@ var _ = Describe("Other runtimes and clients", func() {
 		cmd.Stdin = strings.NewReader("from kcat 1\nfrom kcat 2\n{\"from\": \"kcat\"}\n")
 		out, err := cmd.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
-		Eventually(func(ctx context.Context) ([]string, error) {
-			records, err := processed(ctx, kp)
-			contents := make([]string, len(records))
-			for i, r := range records {
-				contents[i] = string(r.Content)
-			}
-			return contents, err
-		}).WithContext(timeout(time.Minute)).Should(ConsistOf(`"from kcat 1"`, `"from kcat 2"`, `{"from":"kcat"}`))
+		Eventually(func(ctx context.Context) ([]string, error) { return contents(ctx, kp) }).
+			WithContext(timeout(time.Minute)).Should(ConsistOf(`"from kcat 1"`, `"from kcat 2"`, `{"from":"kcat"}`))
 	})
 })
+
+// debianPython is the machine's python3, where Debian installs python3-confluent-kafka.
+const debianPython = "/usr/bin/python3"
+
+// contents are the contents of the records a KafkaPipeline's function logged.
+func contents(ctx context.Context, kp *v1alpha1.KafkaPipeline) ([]string, error) {
+	records, err := processed(ctx, kp)
+	out := make([]string, len(records))
+	for i, r := range records {
+		out[i] = string(r.Content)
+	}
+	return out, err
+}
 
 // upload puts an object into a new bucket of the default region in localaws's S3 (path-style addressing).
 func upload(bucket, key string, body []byte) {

@@ -93,7 +93,7 @@ func produce(kp *v1alpha1.KafkaPipeline, values ...string) []devstack.Produced {
 	for i, v := range values {
 		raw[i] = []byte(v)
 	}
-	out, err := stack.Produce(timeout(30*time.Second), kp.Status.Cluster.BootstrapBrokers, kp.Spec.Topic.Name, raw...)
+	out, err := stack.Produce(timeout(30*time.Second), kp, raw...)
 	Expect(err).NotTo(HaveOccurred())
 	return out
 }

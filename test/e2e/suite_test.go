@@ -45,8 +45,10 @@ func TestE2E(t *testing.T) {
 var _ = BeforeSuite(func() {
 	suiteCtx, stopSuite = context.WithCancel(context.Background())
 	var err error
-	stack, err = devstack.Start(suiteCtx, devstack.Options{AWSAddr: "127.0.0.1:0",
-		Kubeconfig: filepath.Join(GinkgoT().TempDir(), "kubeconfig"), Log: GinkgoWriter})
+	// The brokers also accept plaintext (the debugging opt-in) for the kcat check; everything else, the
+	// operator included, speaks TLS and IAM as with MSK.
+	stack, err = devstack.Start(suiteCtx, devstack.Options{AWSAddr: "127.0.0.1:0", DataDir: GinkgoT().TempDir(),
+		Kubeconfig: filepath.Join(GinkgoT().TempDir(), "kubeconfig"), Log: GinkgoWriter, KafkaPlaintext: true})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {
 		Expect(stack.Stop()).To(Succeed())

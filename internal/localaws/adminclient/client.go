@@ -1,5 +1,5 @@
 // Package adminclient is a small Go client for localaws's admin API, for tests and benchmarks: health,
-// state dump, reset, call counters, fault rules and run-time configuration.
+// state dump, reset, call counters, fault rules, run-time configuration and the brokers' CA.
 package adminclient
 
 import (
@@ -34,6 +34,11 @@ func (c *Client) Health(ctx context.Context) (server.Health, error) {
 // State decodes the JSON dump of every service's state into v.
 func (c *Client) State(ctx context.Context, v any) error {
 	return c.do(ctx, http.MethodGet, "state", nil, v)
+}
+
+// KafkaCA returns the PEM certificate of the CA the brokers' TLS certificates chain to.
+func (c *Client) KafkaCA(ctx context.Context) ([]byte, error) {
+	return c.send(ctx, http.MethodGet, server.KafkaCAPath, nil)
 }
 
 // Reset drops all state, counters, fault rules and quotas.
@@ -96,29 +101,35 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.endpoint+"/_localaws/"+path, body)
-	if err != nil {
+	b, err := c.send(ctx, method, path, body)
+	if err != nil || out == nil || len(b) == 0 {
 		return err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("localaws admin %s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return fmt.Errorf("localaws admin %s %s: reading answer: %w", method, path, err)
-	}
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("localaws admin %s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(b)))
-	}
-	if out == nil || len(b) == 0 {
-		return nil
 	}
 	if err := json.Unmarshal(b, out); err != nil {
 		return fmt.Errorf("localaws admin %s %s: decoding answer: %w", method, path, err)
 	}
 	return nil
+}
+
+// send makes one admin request and returns the answer's body; an error status is an error.
+func (c *Client) send(ctx context.Context, method, path string, body io.Reader) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.endpoint+"/_localaws/"+path, body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("localaws admin %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("localaws admin %s %s: reading answer: %w", method, path, err)
+	}
+	if resp.StatusCode >= 300 {
+		return nil, fmt.Errorf("localaws admin %s %s: %s: %s", method, path, resp.Status, strings.TrimSpace(string(b)))
+	}
+	return b, nil
 }
 
 // Calls are call counters with helpers for assertions.

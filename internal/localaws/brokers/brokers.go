@@ -1,40 +1,77 @@
 // Package brokers backs every ACTIVE localaws MSK cluster with a real Kafka-protocol cluster: three
-// in-process kfake brokers on 127.0.0.1. Clients authenticate with AWS_MSK_IAM SASL as on MSK Serverless
-// (the payload is checked: version, the kafka-cluster:Connect action and a kafka-cluster credential scope);
-// plain clients such as kcat connect without SASL. Topics are never created automatically, as on MSK.
+// in-process kfake brokers. Like MSK Serverless's IAM port (9098) they speak TLS, with a certificate from
+// localaws's CA, and require SASL before anything but ApiVersions: AWS_MSK_IAM or OAUTHBEARER with MSK's
+// IAM tokens, checked for the action, the service and region scope and expiry (not the signature: any
+// credentials work). Plaintext without SASL is an opt-in for debugging. Topics are never created
+// automatically, as on MSK.
 package brokers
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/google/uuid"
-	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/certs"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/mskauth"
 )
 
-// Mechanism is the SASL mechanism MSK IAM authentication uses.
-const Mechanism = "AWS_MSK_IAM"
+// DefaultHost is where brokers listen unless Config.ListenHost says otherwise.
+const DefaultHost = "127.0.0.1"
+
+// Config configures a Pool.
+type Config struct {
+	// Logger receives the brokers' lifecycle and refused authentications; nil discards.
+	Logger *slog.Logger
+	// Authority issues the brokers' TLS certificates; nil generates an in-memory CA.
+	Authority *certs.Authority
+	// Plaintext also accepts plaintext connections, without SASL, on the brokers' ports. MSK Serverless
+	// has no such listener: it is for debugging only.
+	Plaintext bool
+	// Now is the clock signatures are checked against; nil is time.Now.
+	Now func() time.Time
+	// ListenHost chooses the address (IP) a cluster's brokers listen on, which is also the host in its
+	// bootstrap string and certificate; nil listens on DefaultHost.
+	ListenHost func(clusterARN string) string
+}
 
 // Pool runs the brokers of every active cluster. It implements the MSK emulator's Brokers hook.
 type Pool struct {
-	log      *slog.Logger
+	cfg      Config
 	mu       sync.Mutex
 	clusters map[string]*kfake.Cluster
 }
 
-// NewPool returns an empty pool. logger may be nil.
-func NewPool(logger *slog.Logger) *Pool {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+// NewPool returns an empty pool.
+func NewPool(cfg Config) (*Pool, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Pool{log: logger, clusters: map[string]*kfake.Cluster{}}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.ListenHost == nil {
+		cfg.ListenHost = func(string) string { return DefaultHost }
+	}
+	if cfg.Authority == nil {
+		a, err := certs.New()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Authority = a
+	}
+	return &Pool{cfg: cfg, clusters: map[string]*kfake.Cluster{}}, nil
 }
+
+// Authority is the CA the brokers' certificates chain to.
+func (p *Pool) Authority() *certs.Authority { return p.cfg.Authority }
 
 // Start starts three brokers for a cluster and returns their addresses as a bootstrap string.
 func (p *Pool) Start(clusterARN string) (string, error) {
@@ -43,16 +80,50 @@ func (p *Pool) Start(clusterARN string) (string, error) {
 	if c, ok := p.clusters[clusterARN]; ok {
 		return strings.Join(c.ListenAddrs(), ","), nil
 	}
-	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.ClusterID(clusterID(clusterARN)),
+	host := p.cfg.ListenHost(clusterARN)
+	serverTLS, err := p.cfg.Authority.ServerConfig(serverNames(host)...)
+	if err != nil {
+		return "", fmt.Errorf("issuing the brokers' certificate of %s: %w", clusterARN, err)
+	}
+	log := p.cfg.Logger.With("cluster", clusterARN)
+	auth := authenticator{region: arnRegion(clusterARN), now: p.cfg.Now, log: log}
+	listen := func(network, address string) (net.Listener, error) {
+		_, port, err := net.SplitHostPort(address)
+		if err != nil {
+			return nil, err
+		}
+		ln, err := net.Listen(network, net.JoinHostPort(host, port))
+		if err != nil {
+			return nil, err
+		}
+		return &listener{Listener: ln, tls: serverTLS, plaintext: p.cfg.Plaintext, auth: auth, log: log}, nil
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.ClusterID(clusterID(clusterARN)), kfake.ListenFn(listen),
 		kfake.BrokerConfigs(map[string]string{"log.cleaner.backoff.ms": "1000"}))
 	if err != nil {
 		return "", fmt.Errorf("starting the brokers of %s: %w", clusterARN, err)
 	}
-	installIAMAuth(c, p.log.With("cluster", clusterARN))
 	p.clusters[clusterARN] = c
 	bootstrap := strings.Join(c.ListenAddrs(), ",")
-	p.log.Info("brokers started", "cluster", clusterARN, "bootstrap", bootstrap)
+	log.Info("brokers started", "bootstrap", bootstrap, "plaintext", p.cfg.Plaintext)
 	return bootstrap, nil
+}
+
+// serverNames are the names a certificate for brokers on host must hold: the host, and for loopback
+// also localhost and the other loopback address, so clients may dial either.
+func serverNames(host string) []string {
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return []string{host, "localhost", "127.0.0.1", "::1"}
+	}
+	return []string{host}
+}
+
+// ClientOpts are the franz-go options a client inside localaws (the pipes' and event source mappings'
+// pollers) connects to a cluster's brokers with: TLS trusting the CA and OAUTHBEARER with an IAM token
+// for the cluster's region, as AWS's pollers authenticate with the execution role.
+func (p *Pool) ClientOpts(clusterARN string) []kgo.Opt {
+	return mskauth.ClientOpts(credentials.NewStaticCredentialsProvider("LOCALAWSPOLLER", "localaws", ""),
+		arnRegion(clusterARN), p.cfg.Authority.Pool())
 }
 
 // Stop stops a cluster's brokers; its data is gone.
@@ -63,7 +134,7 @@ func (p *Pool) Stop(clusterARN string) {
 	p.mu.Unlock()
 	if ok {
 		c.Close()
-		p.log.Info("brokers stopped", "cluster", clusterARN)
+		p.cfg.Logger.Info("brokers stopped", "cluster", clusterARN)
 	}
 }
 
@@ -91,56 +162,11 @@ func clusterID(arn string) string {
 	return uuid.NewSHA1(uuid.NameSpaceURL, []byte(arn)).String()
 }
 
-// installIAMAuth makes the brokers accept AWS_MSK_IAM: the handshake accepts the mechanism, and the
-// authenticate step checks the signed payload's shape (signatures are not verified: any credentials work,
-// as everywhere in localaws).
-func installIAMAuth(c *kfake.Cluster, log *slog.Logger) {
-	c.ControlKey(int16(kmsg.SASLHandshake), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		c.KeepControl()
-		hreq := req.(*kmsg.SASLHandshakeRequest)
-		resp := hreq.ResponseKind().(*kmsg.SASLHandshakeResponse)
-		if hreq.Mechanism != Mechanism {
-			resp.ErrorCode = kerr.UnsupportedSaslMechanism.Code
-			resp.SupportedMechanisms = []string{Mechanism}
-		}
-		return resp, nil, true
-	})
-	c.ControlKey(int16(kmsg.SASLAuthenticate), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		c.KeepControl()
-		areq := req.(*kmsg.SASLAuthenticateRequest)
-		resp := areq.ResponseKind().(*kmsg.SASLAuthenticateResponse)
-		if err := CheckPayload(areq.SASLAuthBytes); err != nil {
-			log.Warn("MSK IAM authentication refused", "error", err)
-			resp.ErrorCode = kerr.SaslAuthenticationFailed.Code
-			msg := "Access denied: " + err.Error()
-			resp.ErrorMessage = &msg
-			return resp, nil, true
-		}
-		resp.SASLAuthBytes, _ = json.Marshal(map[string]string{"version": "2020_10_22", "request-id": uuid.NewString()})
-		return resp, nil, true
-	})
-}
-
-// CheckPayload validates an AWS_MSK_IAM authentication payload as MSK would before checking the signature:
-// version 2020_10_22, action kafka-cluster:Connect, a SigV4 credential for the kafka-cluster service, a host
-// and a signature.
-func CheckPayload(b []byte) error {
-	var p map[string]string
-	if err := json.Unmarshal(b, &p); err != nil {
-		return fmt.Errorf("the payload is not a JSON object of strings: %w", err)
+// arnRegion is the region field of an ARN ("" when it has none).
+func arnRegion(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 {
+		return ""
 	}
-	var errs []error
-	if p["version"] != "2020_10_22" {
-		errs = append(errs, fmt.Errorf("version %q is not 2020_10_22", p["version"]))
-	}
-	if p["action"] != "kafka-cluster:Connect" {
-		errs = append(errs, fmt.Errorf("action %q is not kafka-cluster:Connect", p["action"]))
-	}
-	if parts := strings.Split(p["x-amz-credential"], "/"); len(parts) != 5 || parts[3] != "kafka-cluster" || parts[4] != "aws4_request" {
-		errs = append(errs, fmt.Errorf("credential %q is not a kafka-cluster SigV4 credential scope", p["x-amz-credential"]))
-	}
-	if p["host"] == "" || p["x-amz-signature"] == "" || p["x-amz-date"] == "" {
-		errs = append(errs, errors.New("host, x-amz-date and x-amz-signature are required"))
-	}
-	return errors.Join(errs...)
+	return parts[3]
 }

@@ -14,6 +14,9 @@ import (
 // adminPrefix is the reserved path of the admin API. No AWS service uses it.
 const adminPrefix = "/_localaws/"
 
+// KafkaCAPath is the admin API path (under /_localaws/) of the brokers' CA certificate in PEM.
+const KafkaCAPath = "kafka/ca.pem"
+
 // Health is the admin API's health answer.
 type Health struct {
 	// Status is "ok" while the server runs.
@@ -67,6 +70,13 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			state[name] = svc.Snapshot()
 		}
 		writeAdmin(w, http.StatusOK, state)
+	case path == KafkaCAPath && r.Method == http.MethodGet:
+		if len(s.opts.KafkaCA) == 0 {
+			adminError(w, http.StatusNotFound, "this server has no Kafka CA")
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(s.opts.KafkaCA)
 	case path == "reset" && r.Method == http.MethodPost:
 		s.Reset()
 		w.WriteHeader(http.StatusNoContent)

@@ -49,6 +49,9 @@ type Options struct {
 	Logger *slog.Logger
 	// LogLevel, when set, lets the admin API change the level of Logger at run time.
 	LogLevel *slog.LevelVar
+	// KafkaCA is the PEM certificate of the CA the brokers' TLS certificates chain to, served by the admin
+	// API at /_localaws/kafka/ca.pem.
+	KafkaCA []byte
 }
 
 // Server is the localaws HTTP handler.

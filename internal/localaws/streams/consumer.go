@@ -138,7 +138,7 @@ func (c *consumer) run() {
 	if !ok {
 		return
 	}
-	cl, err := kgo.NewClient(
+	cl, err := kgo.NewClient(append(c.s.cfg.Clusters.ClientOpts(c.src.clusterARN),
 		kgo.SeedBrokers(addrs...),
 		kgo.ClientID("localaws-"+strings.ReplaceAll(c.src.kind, " ", "-")),
 		kgo.ConsumerGroup(c.src.group),
@@ -149,7 +149,7 @@ func (c *consumer) run() {
 		kgo.OnPartitionsRevoked(c.revoked),
 		kgo.OnPartitionsLost(c.revoked),
 		kgo.FetchMaxWait(fetchMaxWait),
-	)
+	)...)
 	if err != nil {
 		c.log.Error("cannot create the Kafka consumer", "error", err)
 		return

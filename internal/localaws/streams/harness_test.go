@@ -108,7 +108,11 @@ type harness struct {
 // newHarness starts the cluster's brokers and a data plane; queues may be nil.
 func newHarness(t testing.TB, queues Queues) *harness {
 	t.Helper()
-	h := &harness{t: t, pool: brokers.NewPool(nil), inv: &fakeInvoker{}}
+	pool, err := brokers.NewPool(brokers.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, pool: pool, inv: &fakeInvoker{}}
 	t.Cleanup(h.pool.Close)
 	bootstrap, err := h.pool.Start(testCluster)
 	if err != nil {
@@ -131,7 +135,8 @@ func (h *harness) useInvoker(inv Invoker) {
 // connect makes the harness's Kafka clients for brokers at addrs.
 func (h *harness) connect(addrs []string) {
 	h.t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(addrs...), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	cl, err := kgo.NewClient(append(h.pool.ClientOpts(testCluster), kgo.SeedBrokers(addrs...),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lambda"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sqs"
@@ -44,9 +45,12 @@ type FunctionsFunc func(nameOrARN string) (lambda.FunctionView, bool)
 // Function implements Functions.
 func (f FunctionsFunc) Function(nameOrARN string) (lambda.FunctionView, bool) { return f(nameOrARN) }
 
-// Clusters finds the running brokers of an MSK cluster, as brokers.Pool.Cluster does.
+// Clusters finds the running brokers of an MSK cluster, as brokers.Pool does.
 type Clusters interface {
+	// Cluster returns the cluster's running brokers.
 	Cluster(clusterARN string) (*kfake.Cluster, bool)
+	// ClientOpts are the options a poller connects to the cluster's brokers with (TLS and IAM SASL).
+	ClientOpts(clusterARN string) []kgo.Opt
 }
 
 // Queues delivers messages to SQS queues, as sqs.Service.Send does. Event source mappings send their

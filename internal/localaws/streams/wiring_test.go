@@ -99,8 +99,8 @@ func newWorld(t testing.TB) *world {
 		bootstrap = aws.ToString(out.BootstrapBrokerStringSaslIam)
 		return bootstrap != ""
 	})
-	w.kafka, err = kgo.NewClient(kgo.SeedBrokers(strings.Split(bootstrap, ",")...),
-		kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	w.kafka, err = kgo.NewClient(append(w.inst.KafkaClientOpts(w.cluster), kgo.SeedBrokers(strings.Split(bootstrap, ",")...),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()))...)
 	must(t, err, "Kafka client")
 	t.Cleanup(w.kafka.Close)
 	for _, topic := range []string{"orders", "payments"} {
