@@ -132,6 +132,9 @@ func (s *Service) createFunction(c *wire.Call) error {
 		code: code, state: statePending, stateReason: "The function is being created.", stateCode: "Creating",
 		revisionID: uuid.NewString(), lastModified: c.Now, tags: maps.Clone(in.Tags)}
 	in.settingsInput.applyTo(fn)
+	if fn.logging, werr = in.LoggingConfig.over(defaultLogging(ref.name)); werr != nil {
+		return werr
+	}
 	if len(in.Architectures) == 1 {
 		fn.arch = in.Architectures[0]
 	}

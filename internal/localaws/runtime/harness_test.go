@@ -71,12 +71,31 @@ func buildPackages(dir string) error {
 	if handlerZip, err = zipFiles(map[string][]byte{"bootstrap": data}); err != nil {
 		return err
 	}
-	app, err := os.ReadFile("testdata/python/app.py")
-	if err != nil {
+	if pythonZip, err = zipDir("testdata/python"); err != nil {
 		return err
 	}
-	pythonZip, err = zipFiles(map[string][]byte{"app.py": app, "pkg/__init__.py": nil, "pkg/mod.py": app})
-	return err
+	return nil
+}
+
+// zipDir zips the files of a directory, plus a package pkg holding a copy of app.py (for handlers named
+// with a path).
+func zipDir(dir string) ([]byte, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{"pkg/__init__.py": nil}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		files[e.Name()] = data
+	}
+	if app, ok := files["app.py"]; ok {
+		files["pkg/mod.py"] = app
+	}
+	return zipFiles(files)
 }
 
 // zipFiles builds a deployment package; every file is executable, as packaging tools make bootstrap.

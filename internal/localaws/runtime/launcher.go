@@ -80,7 +80,7 @@ func (e sandboxEnv) environment() []string {
 		"AWS_LAMBDA_FUNCTION_NAME":        e.fn.Name,
 		"AWS_LAMBDA_FUNCTION_VERSION":     "$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(e.fn.MemorySize),
-		"AWS_LAMBDA_LOG_GROUP_NAME":       logGroupName(e.fn.Name),
+		"AWS_LAMBDA_LOG_GROUP_NAME":       functionLogGroup(e.fn),
 		"AWS_LAMBDA_LOG_STREAM_NAME":      e.logStream,
 		"AWS_LAMBDA_INITIALIZATION_TYPE":  "on-demand",
 		"AWS_ACCESS_KEY_ID":               dummyAccessKeyID,
@@ -88,6 +88,13 @@ func (e sandboxEnv) environment() []string {
 		"AWS_SESSION_TOKEN":               dummySessionToken,
 		"LAMBDA_TASK_ROOT":                e.taskRoot,
 		"LAMBDA_RUNTIME_DIR":              e.runtimeDir,
+	}
+	if e.fn.LogFormat != "" {
+		reserved["AWS_LAMBDA_LOG_FORMAT"] = e.fn.LogFormat
+	}
+	if e.fn.ApplicationLogLevel != "" {
+		// Set only in the JSON format; a Text function may set AWS_LAMBDA_LOG_LEVEL itself.
+		reserved["AWS_LAMBDA_LOG_LEVEL"] = e.fn.ApplicationLogLevel
 	}
 	if needsPython(e.fn.Runtime) {
 		reserved["AWS_EXECUTION_ENV"] = "AWS_Lambda_" + e.fn.Runtime
@@ -100,5 +107,13 @@ func (e sandboxEnv) environment() []string {
 	return out
 }
 
-// logGroupName is the log group Lambda writes a function's logs to.
+// logGroupName is the log group Lambda writes a function's logs to by default.
 func logGroupName(function string) string { return "/aws/lambda/" + function }
+
+// functionLogGroup is the log group of a function's LoggingConfig, or the default one.
+func functionLogGroup(fn lambda.FunctionView) string {
+	if fn.LogGroup != "" {
+		return fn.LogGroup
+	}
+	return logGroupName(fn.Name)
+}

@@ -36,7 +36,7 @@ type sandboxLog struct {
 func (l *sandboxLog) init(sink Logs, fn lambda.FunctionView, stream string) {
 	l.sink, l.stream, l.memory = sink, stream, fn.MemorySize
 	l.provided = strings.HasPrefix(fn.Runtime, "provided")
-	l.group = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", fn.Region, accountOf(fn.ARN), logGroupName(fn.Name))
+	l.group = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", fn.Region, accountOf(fn.ARN), functionLogGroup(fn))
 }
 
 // line records one line of the process's output.
