@@ -122,6 +122,7 @@ func (s *Service) routes() {
 	r.Handle("POST /2019-09-25/functions/{FunctionName}/event-invoke-config", "UpdateFunctionEventInvokeConfig", s.updateEventInvokeConfig)
 	r.Handle("GET /2019-09-25/functions/{FunctionName}/event-invoke-config", "GetFunctionEventInvokeConfig", s.getEventInvokeConfig)
 	r.Handle("DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", "DeleteFunctionEventInvokeConfig", s.deleteEventInvokeConfig)
+	r.Handle("GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", "ListFunctionEventInvokeConfigs", s.listEventInvokeConfigs)
 	r.Handle("POST /2015-03-31/event-source-mappings", "CreateEventSourceMapping", s.createMapping)
 	r.Handle("GET /2015-03-31/event-source-mappings", "ListEventSourceMappings", s.listMappings)
 	r.Handle("GET /2015-03-31/event-source-mappings/{UUID}", "GetEventSourceMapping", s.getMapping)
