@@ -60,6 +60,7 @@ func run() error {
 	propagation := flag.Duration("propagation-delay", 0, "how long a new IAM role takes to become assumable")
 	level := flag.String("log-level", env("LOCALAWS_LOG_LEVEL", "info"), "request log level: debug, info, warn, error (env LOCALAWS_LOG_LEVEL)")
 	timeScale := flag.Float64("time-scale", envFloat("LOCALAWS_TIME_SCALE", 1), "multiplies Lambda's asynchronous retry delays (1 and 2 min), throttle backoff and maximum event age; e.g. 0.01 makes the 1 min retry take 0.6 s (env LOCALAWS_TIME_SCALE)")
+	awsQueueURLs := flag.Bool("aws-queue-urls", env("LOCALAWS_AWS_QUEUE_URLS", "") == "true", "give SQS queues AWS's URLs (https://sqs.<region>.amazonaws.com/...) instead of URLs on this endpoint (env LOCALAWS_AWS_QUEUE_URLS=true)")
 	flag.Var(delays, "delay", "override one transition's duration, kind=duration (repeatable); kinds: "+kindList())
 	flag.Parse()
 	if *timeScale <= 0 {
@@ -75,7 +76,8 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	inst, err := localaws.Start(ctx, localaws.Options{Addr: *addr, Region: *region, AccountID: *account,
-		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv, TimeScale: *timeScale})
+		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv, TimeScale: *timeScale,
+		AWSQueueURLs: *awsQueueURLs})
 	if err != nil {
 		return err
 	}
