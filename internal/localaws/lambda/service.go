@@ -32,7 +32,8 @@ type Queues interface {
 
 // Objects reads function code packages from S3.
 type Objects interface {
-	Object(bucket, key, versionID string) (data []byte, ok bool)
+	// Object returns an object's bytes, or S3's error (a *wire.Error with S3's code) when it cannot.
+	Object(bucket, key, versionID string) (data []byte, err error)
 }
 
 // Executor runs invocations. invocationType is "RequestResponse" or "Event".
