@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -38,6 +39,7 @@ const testRole = "arn:aws:iam::000000000000:role/fn-role"
 var (
 	handlerZip []byte // testdata/handler as provided.al2023 bootstrap
 	pythonZip  []byte // testdata/python
+	nodeZip    []byte // testdata/nodejs
 )
 
 func TestMain(m *testing.M) {
@@ -71,29 +73,30 @@ func buildPackages(dir string) error {
 	if handlerZip, err = zipFiles(map[string][]byte{"bootstrap": data}); err != nil {
 		return err
 	}
-	if pythonZip, err = zipDir("testdata/python"); err != nil {
+	if pythonZip, err = zipTree("testdata/python"); err != nil {
 		return err
 	}
-	return nil
+	nodeZip, err = zipTree("testdata/nodejs")
+	return err
 }
 
-// zipDir zips the files of a directory, plus a package pkg holding a copy of app.py (for handlers named
-// with a path).
-func zipDir(dir string) ([]byte, error) {
-	entries, err := os.ReadDir(dir)
+// zipTree zips the files under a directory, named by their paths relative to it.
+func zipTree(dir string) ([]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		files[filepath.ToSlash(rel)] = data
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	files := map[string][]byte{"pkg/__init__.py": nil}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		files[e.Name()] = data
-	}
-	if app, ok := files["app.py"]; ok {
-		files["pkg/mod.py"] = app
 	}
 	return zipFiles(files)
 }
@@ -352,4 +355,44 @@ func parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// managedReply is what the python and nodejs test handlers answer in echo mode: what their context object
+// and environment hold.
+type managedReply struct {
+	PID          int            `json:"pid"`
+	RequestID    string         `json:"requestId"`
+	FunctionName string         `json:"functionName"`
+	Remaining    int            `json:"remaining"`
+	Memory       string         `json:"memory"`
+	LogStream    string         `json:"logStream"`
+	Endpoint     string         `json:"endpoint"`
+	ExecEnv      string         `json:"execEnv"`
+	Event        map[string]any `json:"event"`
+}
+
+// checkManagedContext invokes a python or nodejs test function twice and checks what its handler saw: the
+// context members, the environment, the event, and a warm second invocation.
+func (s *stack) checkManagedContext(t *testing.T, name, runtimeID string) managedReply {
+	t.Helper()
+	out := s.invoke(t, name, map[string]any{"mode": "echo", "n": 1})
+	if out.FunctionError != nil {
+		t.Fatalf("function error: %s", out.Payload)
+	}
+	var r managedReply
+	if err := json.Unmarshal(out.Payload, &r); err != nil {
+		t.Fatalf("%s: %v", out.Payload, err)
+	}
+	if r.FunctionName != name || r.RequestID == "" || r.Memory != "128" || r.Endpoint != s.endpoint ||
+		r.ExecEnv != "AWS_Lambda_"+runtimeID || r.Event["n"] != float64(1) || !logStreamPattern.MatchString(r.LogStream) {
+		t.Errorf("%s context: %+v", runtimeID, r)
+	}
+	if r.Remaining <= 0 || r.Remaining > 5000 {
+		t.Errorf("the remaining time is %d ms, want within the 5 s timeout", r.Remaining)
+	}
+	var again managedReply
+	if err := json.Unmarshal(s.invoke(t, name, map[string]any{}).Payload, &again); err != nil || again.PID != r.PID {
+		t.Errorf("the second invocation ran in pid %d, want the warm %d (%v)", again.PID, r.PID, err)
+	}
+	return r
 }
