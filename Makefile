@@ -48,12 +48,19 @@ vet: ## Run go vet.
 ##@ Test
 
 .PHONY: test
-test: k8s-bins lambda-zips kustomize test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
+test: k8s-bins lambda-zips kustomize test-deps test-deps-js ## Run every test: unit, localaws, conformance (AWS CLI, boto3, JS SDK), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-deps
 test-deps: ## Install kcat (the e2e tests' third-party Kafka client) from Debian's packages when it is missing.
 	command -v kcat >/dev/null || { apt-get update && apt-get install -y --no-install-recommends kcat; }
+
+JS_CONFORMANCE_DIR := internal/localaws/testdata/conformance/js
+
+.PHONY: test-deps-js
+test-deps-js: ## Install node (the nodejs runtime's interpreter) when it is missing, and the AWS SDK for JavaScript v3 the conformance test drives.
+	command -v node >/dev/null && command -v npm >/dev/null || { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }
+	[ $(JS_CONFORMANCE_DIR)/node_modules/.package-lock.json -nt $(JS_CONFORMANCE_DIR)/package-lock.json ] || npm ci --prefix $(JS_CONFORMANCE_DIR) --no-audit --no-fund
 
 ##@ Run locally
 
