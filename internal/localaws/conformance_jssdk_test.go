@@ -1,8 +1,6 @@
 package localaws_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -13,31 +11,13 @@ import (
 	"time"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/adminclient"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
 )
 
 // jsConformanceDir holds the AWS SDK for JavaScript v3 check and its package.json; make test-deps-js
 // installs the SDK into its node_modules.
 var jsConformanceDir = filepath.Join("testdata", "conformance", "js")
-
-// zipDir builds a deployment package from the files of a directory.
-func zipDir(t *testing.T, dir string) []byte {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	must(t, err, "reading "+dir)
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		must(t, err, "reading "+e.Name())
-		w, err := zw.Create(e.Name())
-		must(t, err, "zipping "+e.Name())
-		_, err = w.Write(data)
-		must(t, err, "zipping "+e.Name())
-	}
-	must(t, zw.Close(), "zipping "+dir)
-	return buf.Bytes()
-}
 
 func TestConformanceJavaScriptSDK(t *testing.T) {
 	if _, err := exec.LookPath("node"); err != nil {
@@ -51,7 +31,9 @@ func TestConformanceJavaScriptSDK(t *testing.T) {
 		lifecycle.ClusterCreate: 500 * time.Millisecond, lifecycle.ClusterDelete: 200 * time.Millisecond,
 	})
 	code := filepath.Join(t.TempDir(), "fn.zip")
-	must(t, os.WriteFile(code, zipDir(t, filepath.Join("testdata", "conformance", "handlers", "nodejs")), 0o644), "writing the zip")
+	zipped, err := lawstest.ZipDir(filepath.Join("testdata", "conformance", "handlers", "nodejs"))
+	must(t, err, "zipping the handler")
+	must(t, os.WriteFile(code, zipped, 0o644), "writing the zip")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

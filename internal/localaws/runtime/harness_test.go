@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -73,32 +72,11 @@ func buildPackages(dir string) error {
 	if handlerZip, err = zipFiles(map[string][]byte{"bootstrap": data}); err != nil {
 		return err
 	}
-	if pythonZip, err = zipTree("testdata/python"); err != nil {
+	if pythonZip, err = lawstest.ZipDir("testdata/python"); err != nil {
 		return err
 	}
-	nodeZip, err = zipTree("testdata/nodejs")
+	nodeZip, err = lawstest.ZipDir("testdata/nodejs")
 	return err
-}
-
-// zipTree zips the files under a directory, named by their paths relative to it.
-func zipTree(dir string) ([]byte, error) {
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dir, path)
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		files[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return zipFiles(files)
 }
 
 // zipFiles builds a deployment package; every file is executable, as packaging tools make bootstrap.
