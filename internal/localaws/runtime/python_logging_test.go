@@ -17,13 +17,23 @@ import (
 // [LEVEL] <time> <request id> <message>, tab separated.
 var textLogLine = regexp.MustCompile(`^\[(\w+)\]\t(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\t([0-9a-f-]{36})\t(.*)$`)
 
-// startRequestID returns the request id of the first START line.
+// startRequestID returns the request id of the first START line, or of the first platform.start event in
+// the JSON log format.
 func startRequestID(t *testing.T, msgs []string) string {
 	t.Helper()
 	for _, m := range msgs {
 		if rest, ok := strings.CutPrefix(m, "START RequestId: "); ok {
 			id, _, _ := strings.Cut(rest, " ")
 			return id
+		}
+		var event struct {
+			Type   string `json:"type"`
+			Record struct {
+				RequestID string `json:"requestId"`
+			} `json:"record"`
+		}
+		if json.Unmarshal([]byte(m), &event) == nil && event.Type == "platform.start" {
+			return event.Record.RequestID
 		}
 	}
 	t.Fatalf("no START line in %q", msgs)
@@ -89,13 +99,27 @@ func TestPythonLoggingJSONFormat(t *testing.T) {
 	}
 	s.invoke(t, "pyjson", map[string]any{})
 	msgs := s.logMessages(t, "pyjson")
-	id := startRequestID(t, msgs)
 	var records []map[string]any
+	platform := map[string]map[string]any{}
 	for _, m := range msgs {
 		var rec map[string]any
-		if json.Unmarshal([]byte(m), &rec) == nil && rec["message"] != nil {
-			records = append(records, rec)
+		if json.Unmarshal([]byte(m), &rec) != nil {
+			t.Errorf("a log event in the JSON format is not JSON: %q", m)
+			continue
 		}
+		if kind, ok := rec["type"].(string); ok {
+			platform[kind], _ = rec["record"].(map[string]any)
+			continue
+		}
+		records = append(records, rec)
+	}
+	// The system log lines are JSON too: platform.start and platform.report instead of START, END and REPORT.
+	id, _ := platform["platform.start"]["requestId"].(string)
+	report := platform["platform.report"]
+	metrics, _ := report["metrics"].(map[string]any)
+	if id == "" || platform["platform.start"]["version"] != "$LATEST" || report["requestId"] != id ||
+		report["status"] != "success" || metrics["memorySizeMB"] != float64(128) || metrics["durationMs"] == nil {
+		t.Errorf("system log events = %v", platform)
 	}
 	if len(records) != 2 {
 		t.Fatalf("JSON records = %v, want INFO and WARNING (DEBUG filtered) in %q", records, msgs)
@@ -116,4 +140,17 @@ func TestPythonLoggingJSONFormat(t *testing.T) {
 func isRFC3339Millis(v any) bool {
 	s, _ := v.(string)
 	return regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`).MatchString(s)
+}
+
+func TestSystemLogLevelWarnHidesPlatformEvents(t *testing.T) {
+	s := newStack(t)
+	s.createFunction(t, "pyquiet", "python3.11", "logs_default.handler", pythonZip, func(in *lambdasdk.CreateFunctionInput) {
+		in.LoggingConfig = &lambdatypes.LoggingConfig{LogFormat: lambdatypes.LogFormatJson,
+			SystemLogLevel: lambdatypes.SystemLogLevelWarn}
+	})
+	s.invoke(t, "pyquiet", map[string]any{})
+	msgs := s.logMessages(t, "pyquiet")
+	if containsLine(msgs, `"type":"platform.`) || !containsLine(msgs, "info from a handler that sets no level") {
+		t.Errorf("SystemLogLevel WARN: log = %q, want the function's records without platform events", msgs)
+	}
 }
