@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	logssdk "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	lambdasdk "github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
@@ -152,5 +153,24 @@ func TestSystemLogLevelWarnHidesPlatformEvents(t *testing.T) {
 	msgs := s.logMessages(t, "pyquiet")
 	if containsLine(msgs, `"type":"platform.`) || !containsLine(msgs, "info from a handler that sets no level") {
 		t.Errorf("SystemLogLevel WARN: log = %q, want the function's records without platform events", msgs)
+	}
+}
+
+func TestLoggingConfigLogGroup(t *testing.T) {
+	s := newStack(t)
+	s.createFunction(t, "grouped", "python3.11", "app.handler", pythonZip, func(in *lambdasdk.CreateFunctionInput) {
+		in.LoggingConfig = &lambdatypes.LoggingConfig{LogGroup: aws.String("/shared/app-logs")}
+	})
+	s.invoke(t, "grouped", map[string]any{"mode": "echo"})
+	out, err := s.logsC.FilterLogEvents(context.Background(), &logssdk.FilterLogEventsInput{LogGroupName: aws.String("/shared/app-logs")})
+	if err != nil {
+		t.Fatalf("FilterLogEvents on the configured group: %v", err)
+	}
+	var msgs []string
+	for _, e := range out.Events {
+		msgs = append(msgs, aws.ToString(e.Message))
+	}
+	if !containsLine(msgs, "python handling echo") {
+		t.Errorf("the configured log group holds %q", msgs)
 	}
 }
