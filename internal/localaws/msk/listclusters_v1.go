@@ -9,8 +9,10 @@ import "github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/wire"
 // (clusterInfoList, nextToken) are the same in both versions. Every localaws cluster is serverless, so the
 // list is empty.
 func (s *Service) listClustersV1(c *wire.Call) error {
-	q := c.R.URL.Query()
+	provisioned := *c
+	provisioned.R = c.R.Clone(c.R.Context())
+	q := provisioned.R.URL.Query()
 	q.Set("clusterTypeFilter", "PROVISIONED")
-	c.R.URL.RawQuery = q.Encode()
-	return s.listClusters(c)
+	provisioned.R.URL.RawQuery = q.Encode()
+	return s.listClusters(&provisioned)
 }
