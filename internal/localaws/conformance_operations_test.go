@@ -36,6 +36,11 @@ func TestConformanceAWSCLIVersionsAndLists(t *testing.T) {
 	got := a.json("s3api", "get-object", "--bucket", "cli-versioned", "--key", "fn.zip", "--version-id", v1, "copy.zip")
 	wantEqual(t, "GetObject version", str(t, got, "VersionId"), v1)
 	a.failsWith("NoSuchBucket", "s3api", "get-object", "--bucket", "cli-absent", "--key", "fn.zip", "out.zip")
+	listed := get(t, a.json("s3api", "list-object-versions", "--bucket", "cli-versioned"), "Versions").([]any)
+	if len(listed) != 2 || get(t, listed[0], "VersionId") != v2 || get(t, listed[0], "IsLatest") != true ||
+		get(t, listed[1], "VersionId") != v1 {
+		t.Errorf("list-object-versions = %v, want %s (latest) then %s", listed, v2, v1)
+	}
 
 	role := str(t, a.json("iam", "create-role", "--role-name", "cli-fn", "--assume-role-policy-document",
 		trustPolicy("lambda.amazonaws.com")), "Role", "Arn")

@@ -145,6 +145,8 @@ func (s *Service) routeBucket(method string, q url.Values) (string, wire.Handler
 			return "GetBucketLocation", s.getBucketLocation
 		case q.Has("versioning"):
 			return "GetBucketVersioning", s.getBucketVersioning
+		case q.Has("versions"):
+			return "ListObjectVersions", s.listObjectVersions
 		case q.Get("list-type") == "2":
 			return "ListObjectsV2", s.listObjectsV2
 		case !hasSubresource(q):
@@ -222,11 +224,20 @@ func (s *Service) Snapshot() any {
 
 // sortedKeys returns the keys that have a current object, in order.
 func (b *bucket) sortedKeys() []string {
-	keys := make([]string, 0, len(b.objects))
-	for k := range b.objects {
+	var keys []string
+	for _, k := range b.allKeys() {
 		if _, ok := b.latest(k); ok {
 			keys = append(keys, k)
 		}
+	}
+	return keys
+}
+
+// allKeys returns every key with a version (delete markers included), in order.
+func (b *bucket) allKeys() []string {
+	keys := make([]string, 0, len(b.objects))
+	for k := range b.objects {
+		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	return keys

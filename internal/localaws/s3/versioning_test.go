@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -132,4 +133,66 @@ func TestUnversionedBucketRefusesVersionIDs(t *testing.T) {
 	if body, _, err := h.get(t, "plain", "k", "null"); err != nil || body != "v" {
 		t.Errorf("versionId null of an unversioned bucket = %q, %v", body, err)
 	}
+}
+
+func TestListObjectVersions(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.mustBucket(t, "history")
+	h.put(t, "history", "a", "before versioning")
+	h.setVersioning(t, "history", types.BucketVersioningStatusEnabled)
+	a2 := aws.ToString(h.put(t, "history", "a", "second").VersionId)
+	b1 := aws.ToString(h.put(t, "history", "b", "only").VersionId)
+	del, err := h.client.DeleteObject(ctx, &s3sdk.DeleteObjectInput{Bucket: aws.String("history"), Key: aws.String("b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := aws.ToString(del.VersionId)
+	type entry struct {
+		key, version string
+		latest       bool
+	}
+	list := func(in *s3sdk.ListObjectVersionsInput) (versions, markers []entry, out *s3sdk.ListObjectVersionsOutput) {
+		t.Helper()
+		in.Bucket = aws.String("history")
+		out, err := h.client.ListObjectVersions(ctx, in)
+		if err != nil {
+			t.Fatalf("ListObjectVersions: %v", err)
+		}
+		for _, v := range out.Versions {
+			versions = append(versions, entry{aws.ToString(v.Key), aws.ToString(v.VersionId), aws.ToBool(v.IsLatest)})
+		}
+		for _, m := range out.DeleteMarkers {
+			markers = append(markers, entry{aws.ToString(m.Key), aws.ToString(m.VersionId), aws.ToBool(m.IsLatest)})
+		}
+		return versions, markers, out
+	}
+	versions, markers, out := list(&s3sdk.ListObjectVersionsInput{})
+	wantVersions := []entry{{"a", a2, true}, {"a", "null", false}, {"b", b1, false}}
+	if !slices.Equal(versions, wantVersions) || !slices.Equal(markers, []entry{{"b", marker, true}}) || aws.ToBool(out.IsTruncated) {
+		t.Fatalf("versions %v, delete markers %v (truncated %v); want %v and b's marker", versions, markers,
+			aws.ToBool(out.IsTruncated), wantVersions)
+	}
+	// Pages of two entries, resumed from the key and version id markers.
+	var all []entry
+	in := &s3sdk.ListObjectVersionsInput{MaxKeys: aws.Int32(2)}
+	for page := 0; ; page++ {
+		v, m, out := list(in)
+		all = append(append(all, v...), m...)
+		if !aws.ToBool(out.IsTruncated) {
+			break
+		}
+		if page > 3 {
+			t.Fatal("the listing does not end")
+		}
+		in = &s3sdk.ListObjectVersionsInput{MaxKeys: aws.Int32(2), KeyMarker: out.NextKeyMarker, VersionIdMarker: out.NextVersionIdMarker}
+	}
+	if len(all) != 4 {
+		t.Errorf("paged listing = %v, want the 4 entries once each", all)
+	}
+	if v, _, _ := list(&s3sdk.ListObjectVersionsInput{Prefix: aws.String("b")}); !slices.Equal(v, []entry{{"b", b1, false}}) {
+		t.Errorf("prefix b: versions %v", v)
+	}
+	_, err = h.client.ListObjectVersions(ctx, &s3sdk.ListObjectVersionsInput{Bucket: aws.String("nope")})
+	lawstest.ExpectCode(t, err, "NoSuchBucket")
 }

@@ -25,7 +25,7 @@ import {
 } from "@aws-sdk/client-iam";
 import {
   S3Client, CreateBucketCommand, PutBucketVersioningCommand, GetBucketVersioningCommand, PutObjectCommand,
-  GetObjectCommand, DeleteObjectCommand, DeleteBucketCommand, NoSuchBucket,
+  GetObjectCommand, ListObjectVersionsCommand, DeleteObjectCommand, DeleteBucketCommand, NoSuchBucket,
 } from "@aws-sdk/client-s3";
 import {
   LambdaClient, CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, DeleteFunctionCommand,
@@ -235,8 +235,11 @@ await poll("the cluster gone", async () => {
   }
 });
 await lambda.send(new DeleteFunctionCommand({ FunctionName: "js-fn" }));
-for (const version of [codeVersion, newerVersion]) {
-  await s3.send(new DeleteObjectCommand({ Bucket: "js-code", Key: "fn.zip", VersionId: version }));
+const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: "js-code" }));
+check(listed.Versions.map((v) => v.VersionId).join() === [newerVersion, codeVersion].join() && listed.Versions[0].IsLatest,
+  "ListObjectVersions", listed.Versions);
+for (const v of listed.Versions) {
+  await s3.send(new DeleteObjectCommand({ Bucket: "js-code", Key: v.Key, VersionId: v.VersionId }));
 }
 await s3.send(new DeleteBucketCommand({ Bucket: "js-code" }));
 for (const name of Object.keys(roles)) {
