@@ -201,11 +201,11 @@ function run(handler, event, context) {
     failCurrent = (err) => settle(err);
     context.done = settle;
     context.succeed = (result) => settle(null, result);
-    context.fail = (err) => settle(err ?? new Error("handled"));
+    context.fail = (err) => settle(err ?? new Error("context.fail was called"));
     try {
       const out = handler(event, context, settle);
       if (out && typeof out.then === "function") {
-        out.then((result) => settle(null, result), (err) => settle(err ?? new Error("rejected")));
+        out.then((result) => settle(null, result), (err) => settle(err ?? new Error("the handler's promise was rejected without a reason")));
       } else if (handler.length < 3) {
         settle(null, out);
       }
