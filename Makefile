@@ -49,7 +49,7 @@ vet: ## Run go vet.
 ##@ Test
 
 .PHONY: test
-test: k8s-bins lambda-zips kustomize test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
+test: k8s-bins lambda-zips kustomize test-deps test-deps-js ## Run every test: unit, localaws, conformance (AWS CLI, boto3, JS SDK), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
 # Debian packages of the Kafka clients the tests drive: kcat, and confluent-kafka-python (librdkafka) with
@@ -64,6 +64,13 @@ test-deps: ## Install the foreign Kafka clients the tests drive (Debian packages
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$(echo $$missing)" ]; then apt-get update && apt-get install -y --no-install-recommends $$missing; fi
 	[ -d $(KAFKAJS_DIR)/node_modules/kafkajs ] || (cd $(KAFKAJS_DIR) && npm ci --no-audit --no-fund)
+
+JS_CONFORMANCE_DIR := internal/localaws/testdata/conformance/js
+
+.PHONY: test-deps-js
+test-deps-js: ## Install node (the nodejs runtime's interpreter) when it is missing, and the AWS SDK for JavaScript v3 the conformance test drives.
+	command -v node >/dev/null && command -v npm >/dev/null || { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }
+	[ $(JS_CONFORMANCE_DIR)/node_modules/.package-lock.json -nt $(JS_CONFORMANCE_DIR)/package-lock.json ] || npm ci --prefix $(JS_CONFORMANCE_DIR) --no-audit --no-fund
 
 ##@ Run locally
 

@@ -66,6 +66,7 @@ func run() error {
 	caCert := flag.String("kafka-ca-cert", "", "PEM certificate of a CA to sign the brokers' certificates with, instead of the data directory's (needs --kafka-ca-key)")
 	caKey := flag.String("kafka-ca-key", "", "PEM private key of --kafka-ca-cert")
 	plaintext := flag.Bool("kafka-plaintext", false, "also accept plaintext Kafka connections without SASL on the brokers' ports, for debugging (MSK Serverless has no such listener)")
+	awsQueueURLs := flag.Bool("aws-queue-urls", env("LOCALAWS_AWS_QUEUE_URLS", "") == "true", "give SQS queues AWS's URLs (https://sqs.<region>.amazonaws.com/...) instead of URLs on this endpoint (env LOCALAWS_AWS_QUEUE_URLS=true)")
 	flag.Var(delays, "delay", "override one transition's duration, kind=duration (repeatable); kinds: "+kindList())
 	flag.Parse()
 	if *timeScale <= 0 {
@@ -82,7 +83,8 @@ func run() error {
 	defer stop()
 	inst, err := localaws.Start(ctx, localaws.Options{Addr: *addr, Region: *region, AccountID: *account,
 		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv, TimeScale: *timeScale,
-		DataDir: *dataDir, KafkaCACert: *caCert, KafkaCAKey: *caKey, KafkaPlaintext: *plaintext})
+		DataDir: *dataDir, KafkaCACert: *caCert, KafkaCAKey: *caKey, KafkaPlaintext: *plaintext,
+		AWSQueueURLs: *awsQueueURLs})
 	if err != nil {
 		return err
 	}

@@ -378,7 +378,7 @@ func TestConformanceAWSCLI(t *testing.T) {
 	// The dead-letter queue with 14-day retention (SQS over JSON, as this CLI speaks it).
 	queueURL := str(t, a.json("sqs", "create-queue", "--queue-name", "kp-cli-dlq", "--attributes", "MessageRetentionPeriod=1209600",
 		"--tags", "owner=conformance"), "QueueUrl")
-	wantEqual(t, "queue URL", queueURL, "https://sqs."+region+".amazonaws.com/"+account+"/kp-cli-dlq")
+	wantEqual(t, "queue URL", queueURL, a.endpoint+"/"+account+"/kp-cli-dlq")
 	attrs := a.json("sqs", "get-queue-attributes", "--queue-url", queueURL, "--attribute-names", "All")
 	queueARN := "arn:aws:sqs:" + region + ":" + account + ":kp-cli-dlq"
 	wantEqual(t, "queue attributes", []string{str(t, attrs, "Attributes", "MessageRetentionPeriod"), str(t, attrs, "Attributes", "QueueArn")},

@@ -66,6 +66,10 @@ type Options struct {
 	// KafkaPlaintext also accepts plaintext Kafka connections without SASL on the brokers' ports, for
 	// debugging: MSK Serverless has no such listener.
 	KafkaPlaintext bool
+	// AWSQueueURLs gives SQS queues AWS's URLs (https://sqs.<region>.amazonaws.com/<account>/<name>)
+	// instead of URLs on the localaws endpoint. SDKs that send SQS requests to the queue URL (the AWS SDK
+	// for JavaScript v3) then leave localaws unless their endpoint is configured for SQS as well.
+	AWSQueueURLs bool
 }
 
 // Instance is a running localaws.
@@ -125,8 +129,12 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		return nil, fmt.Errorf("listening on %s: %w", opts.Addr, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	svcs, functionRuntime, flow, err := services(timings, pool, lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region,
-		TimeScale: opts.TimeScale, Logger: opts.Logger})
+	queueURLBase := endpoint
+	if opts.AWSQueueURLs {
+		queueURLBase = ""
+	}
+	svcs, functionRuntime, flow, err := services(timings, pool, sqs.Config{QueueURLBase: queueURLBase},
+		lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region, TimeScale: opts.TimeScale, Logger: opts.Logger})
 	if err != nil {
 		_ = ln.Close()
 		pool.Close()
@@ -189,12 +197,12 @@ func (i *Instance) Stop() error {
 	return i.stopErr
 }
 
-// services builds every emulated service and wires the references between them. The returned Runtime
+// services builds every emulated service (SQS from sqsCfg) and wires the references between them. The returned Runtime
 // (configured by rtCfg, with SQS and CloudWatch Logs added here) executes Lambda functions; it is also the
 // invoker for the data plane's pipes and event source mappings, whose consumers the returned Streams runs.
-func services(t *lifecycle.Timings, pool *brokers.Pool, rtCfg lambdaruntime.Config) ([]server.Service, *lambdaruntime.Runtime, *streams.Streams, error) {
+func services(t *lifecycle.Timings, pool *brokers.Pool, sqsCfg sqs.Config, rtCfg lambdaruntime.Config) ([]server.Service, *lambdaruntime.Runtime, *streams.Streams, error) {
 	iamSvc := iam.New(iam.Config{Timings: t})
-	sqsSvc := sqs.New(sqs.Config{})
+	sqsSvc := sqs.New(sqsCfg)
 	s3Svc := s3.New(s3.Config{})
 	ec2Svc := ec2.New(ec2.Config{Timings: t})
 	logsSvc := logs.New(logs.Config{})

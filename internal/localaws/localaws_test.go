@@ -241,9 +241,23 @@ func TestStartWithRegionAndAccount(t *testing.T) {
 	q, err := c.sqs.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String("acct")})
 	must(t, err, "CreateQueue")
 	// The client signs for us-east-1, so the queue lives there whatever the default region.
-	if got := aws.ToString(q.QueueUrl); got != "https://sqs.us-east-1.amazonaws.com/123456789012/acct" {
-		t.Fatalf("QueueUrl = %q", got)
+	if got := aws.ToString(q.QueueUrl); got != inst.Endpoint+"/123456789012/acct" {
+		t.Fatalf("QueueUrl = %q, want the endpoint's host", got)
 	}
+}
+
+func TestAWSQueueURLs(t *testing.T) {
+	ctx := context.Background()
+	inst := startLocalAWS(t, localaws.Options{Profile: "instant", AWSQueueURLs: true})
+	c := newClients(sdkConfig(inst, 1))
+	q, err := c.sqs.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String("aws-format")})
+	must(t, err, "CreateQueue")
+	if got := aws.ToString(q.QueueUrl); got != "https://sqs.us-east-1.amazonaws.com/000000000000/aws-format" {
+		t.Fatalf("QueueUrl = %q, want AWS's format", got)
+	}
+	// Requests still find the queue by the URL's path.
+	_, err = c.sqs.SendMessage(ctx, &sqssdk.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("x")})
+	must(t, err, "SendMessage")
 }
 
 func TestStartStopsWhenContextEnds(t *testing.T) {
@@ -318,7 +332,7 @@ func TestRoutingByCredentialScope(t *testing.T) {
 	eu := sqssdk.NewFromConfig(euCfg)
 	q, err := eu.CreateQueue(ctx, &sqssdk.CreateQueueInput{QueueName: aws.String("regional")})
 	must(t, err, "CreateQueue in eu-west-1")
-	if got := aws.ToString(q.QueueUrl); got != "https://sqs.eu-west-1.amazonaws.com/000000000000/regional" {
+	if got := aws.ToString(q.QueueUrl); got != inst.Endpoint+"/000000000000/regional" {
 		t.Fatalf("QueueUrl = %q", got)
 	}
 	_, err = c.sqs.GetQueueUrl(ctx, &sqssdk.GetQueueUrlInput{QueueName: aws.String("regional")})

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -85,10 +86,14 @@ func (s *Service) s3Package(in codeInput) (codePackage, *wire.Error) {
 	if in.S3ObjectVersion != nil {
 		version = *in.S3ObjectVersion
 	}
-	data, ok := s.cfg.Objects.Object(*in.S3Bucket, *in.S3Key, version)
-	if !ok {
-		return codePackage{}, errInvalidParameter(
-			"Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.")
+	data, err := s.cfg.Objects.Object(*in.S3Bucket, *in.S3Key, version)
+	if err != nil {
+		code, msg := "InternalError", err.Error()
+		var s3Err *wire.Error
+		if errors.As(err, &s3Err) {
+			code, msg = s3Err.Code, s3Err.Message
+		}
+		return codePackage{}, errInvalidParameter("Error occurred while GetObject. S3 Error Code: %s. S3 Error Message: %s", code, msg)
 	}
 	return zipPackage(data)
 }

@@ -42,6 +42,7 @@ type function struct {
 	lastModified time.Time
 	tags         map[string]string
 	invokeConfig *eventInvokeConfig
+	logging      loggingConfig
 }
 
 // codePackage is a function's deployment package.
@@ -93,10 +94,7 @@ type functionConfiguration struct {
 	EphemeralStorage           struct {
 		Size int `json:"Size"`
 	} `json:"EphemeralStorage"`
-	LoggingConfig struct {
-		LogFormat string `json:"LogFormat"`
-		LogGroup  string `json:"LogGroup"`
-	} `json:"LoggingConfig"`
+	LoggingConfig loggingConfig `json:"LoggingConfig"`
 }
 
 // lastModifiedFormat is how FunctionConfiguration.LastModified is written (a string, not epoch seconds).
@@ -123,8 +121,7 @@ func (fn *function) configuration() functionConfiguration {
 	}
 	out.TracingConfig.Mode = "PassThrough"
 	out.EphemeralStorage.Size = 512
-	out.LoggingConfig.LogFormat = "Text"
-	out.LoggingConfig.LogGroup = "/aws/lambda/" + fn.name
+	out.LoggingConfig = fn.logging
 	return out
 }
 
@@ -166,6 +163,12 @@ type FunctionView struct {
 	LastUpdateStatus string
 	// RevisionID changes on every update.
 	RevisionID string
+	// LogFormat is the LoggingConfig format, "Text" or "JSON".
+	LogFormat string
+	// ApplicationLogLevel and SystemLogLevel are the JSON format's levels ("" in the Text format).
+	ApplicationLogLevel, SystemLogLevel string
+	// LogGroup is the log group the function's logs go to.
+	LogGroup string
 }
 
 func (fn *function) view() FunctionView {
@@ -173,5 +176,7 @@ func (fn *function) view() FunctionView {
 		Role: fn.role, Timeout: time.Duration(fn.timeout) * time.Second, MemorySize: fn.memorySize,
 		Architectures: []string{fn.arch}, Environment: maps.Clone(fn.env), DeadLetterTargetARN: fn.dlq,
 		PackageType: fn.code.packageType, Code: slices.Clone(fn.code.zip), CodeSha256: fn.code.sha256,
-		ImageURI: fn.code.imageURI, State: fn.state, LastUpdateStatus: fn.updateStatus, RevisionID: fn.revisionID}
+		ImageURI: fn.code.imageURI, State: fn.state, LastUpdateStatus: fn.updateStatus, RevisionID: fn.revisionID,
+		LogFormat: fn.logging.LogFormat, ApplicationLogLevel: fn.logging.ApplicationLogLevel,
+		SystemLogLevel: fn.logging.SystemLogLevel, LogGroup: fn.logging.LogGroup}
 }

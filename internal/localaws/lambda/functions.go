@@ -132,6 +132,9 @@ func (s *Service) createFunction(c *wire.Call) error {
 		code: code, state: statePending, stateReason: "The function is being created.", stateCode: "Creating",
 		revisionID: uuid.NewString(), lastModified: c.Now, tags: maps.Clone(in.Tags)}
 	in.settingsInput.applyTo(fn)
+	if fn.logging, werr = in.LoggingConfig.over(defaultLogging(ref.name)); werr != nil {
+		return werr
+	}
 	if len(in.Architectures) == 1 {
 		fn.arch = in.Architectures[0]
 	}
@@ -268,15 +271,15 @@ type listFunctionsResponse struct {
 	NextMarker string                  `json:"NextMarker,omitempty"`
 }
 
-// pageParams reads Marker and MaxItems (1–10000).
-func pageParams(c *wire.Call) (marker string, maxItems int, err *wire.Error) {
+// pageParams reads Marker and MaxItems (1 to limit).
+func pageParams(c *wire.Call, limit int) (marker string, maxItems int, err *wire.Error) {
 	n, present, err := c.QueryInt("MaxItems")
 	if err != nil {
 		return "", 0, err
 	}
 	if present {
 		var v validator
-		v.intRange("maxItems", &n, 1, 10000)
+		v.intRange("maxItems", &n, 1, limit)
 		if err := v.err(); err != nil {
 			return "", 0, err
 		}
@@ -285,7 +288,7 @@ func pageParams(c *wire.Call) (marker string, maxItems int, err *wire.Error) {
 }
 
 func (s *Service) listFunctions(c *wire.Call) error {
-	marker, maxItems, werr := pageParams(c)
+	marker, maxItems, werr := pageParams(c, 10000)
 	if werr != nil {
 		return werr
 	}

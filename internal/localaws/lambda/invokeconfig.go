@@ -205,6 +205,36 @@ func (s *Service) deleteEventInvokeConfig(c *wire.Call) error {
 	return c.Empty(http.StatusNoContent)
 }
 
+type listEventInvokeConfigsResponse struct {
+	FunctionEventInvokeConfigs []eventInvokeConfigOut `json:"FunctionEventInvokeConfigs"`
+	NextMarker                 string                 `json:"NextMarker,omitempty"`
+}
+
+// listEventInvokeConfigs lists the configurations of every version and alias of a function: localaws has
+// only $LATEST, so the list holds its configuration if it has one.
+func (s *Service) listEventInvokeConfigs(c *wire.Call) error {
+	marker, maxItems, err := pageParams(c, 50)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn, qualified, err := s.invokeConfigFunction(c)
+	if err != nil {
+		return err
+	}
+	var configs []eventInvokeConfigOut
+	if fn.invokeConfig != nil {
+		configs = append(configs, fn.invokeConfig.output(qualified))
+	}
+	page, next, ok := wire.Page(configs, marker, maxItems, 50)
+	if !ok {
+		return errInvalidParameter("Invalid marker: %s", marker)
+	}
+	return c.JSON(http.StatusOK, listEventInvokeConfigsResponse{FunctionEventInvokeConfigs: append([]eventInvokeConfigOut{}, page...),
+		NextMarker: next})
+}
+
 // EventInvokeConfigView is a function's asynchronous invocation configuration with defaults applied.
 type EventInvokeConfigView struct {
 	// FunctionARN is the qualified ARN the configuration applies to (…:function:name:$LATEST).

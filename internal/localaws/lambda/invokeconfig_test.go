@@ -91,3 +91,34 @@ func TestEventInvokeConfig(t *testing.T) {
 	_, err = h.client.GetFunctionEventInvokeConfig(ctx, &lambdasdk.GetFunctionEventInvokeConfigInput{FunctionName: name, Qualifier: aws.String("3")})
 	wantError[*types.ResourceNotFoundException](t, err, "Function not found")
 }
+
+func TestListFunctionEventInvokeConfigs(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.mustActive(t, "listed-fn")
+	name := aws.String("listed-fn")
+	list := func(maxItems *int32) (*lambdasdk.ListFunctionEventInvokeConfigsOutput, error) {
+		return h.client.ListFunctionEventInvokeConfigs(ctx, &lambdasdk.ListFunctionEventInvokeConfigsInput{
+			FunctionName: name, MaxItems: maxItems})
+	}
+	out, err := list(nil)
+	if err != nil || len(out.FunctionEventInvokeConfigs) != 0 || out.NextMarker != nil {
+		t.Fatalf("without a configuration: %+v, %v", out, err)
+	}
+	if _, err := h.client.PutFunctionEventInvokeConfig(ctx, &lambdasdk.PutFunctionEventInvokeConfigInput{FunctionName: name,
+		MaximumRetryAttempts: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = list(aws.Int32(50))
+	if err != nil || len(out.FunctionEventInvokeConfigs) != 1 {
+		t.Fatalf("with a configuration: %+v, %v", out, err)
+	}
+	if got := out.FunctionEventInvokeConfigs[0]; aws.ToString(got.FunctionArn) != "arn:aws:lambda:us-east-1:000000000000:function:listed-fn:$LATEST" ||
+		aws.ToInt32(got.MaximumRetryAttempts) != 1 || got.LastModified == nil {
+		t.Errorf("listed configuration = %+v", got)
+	}
+	_, err = list(aws.Int32(51))
+	wantValidation(t, err, "maxItems")
+	_, err = h.client.ListFunctionEventInvokeConfigs(ctx, &lambdasdk.ListFunctionEventInvokeConfigsInput{FunctionName: aws.String("absent")})
+	wantError[*types.ResourceNotFoundException](t, err, "Function not found")
+}

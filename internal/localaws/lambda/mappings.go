@@ -352,7 +352,7 @@ type listMappingsResponse struct {
 }
 
 func (s *Service) listMappings(c *wire.Call) error {
-	marker, maxItems, werr := pageParams(c)
+	marker, maxItems, werr := pageParams(c, 10000)
 	if werr != nil {
 		return werr
 	}

@@ -32,7 +32,8 @@ type Queues interface {
 
 // Objects reads function code packages from S3.
 type Objects interface {
-	Object(bucket, key, versionID string) (data []byte, ok bool)
+	// Object returns an object's bytes, or S3's error (a *wire.Error with S3's code) when it cannot.
+	Object(bucket, key, versionID string) (data []byte, err error)
 }
 
 // Executor runs invocations. invocationType is "RequestResponse" or "Event".
@@ -122,6 +123,7 @@ func (s *Service) routes() {
 	r.Handle("POST /2019-09-25/functions/{FunctionName}/event-invoke-config", "UpdateFunctionEventInvokeConfig", s.updateEventInvokeConfig)
 	r.Handle("GET /2019-09-25/functions/{FunctionName}/event-invoke-config", "GetFunctionEventInvokeConfig", s.getEventInvokeConfig)
 	r.Handle("DELETE /2019-09-25/functions/{FunctionName}/event-invoke-config", "DeleteFunctionEventInvokeConfig", s.deleteEventInvokeConfig)
+	r.Handle("GET /2019-09-25/functions/{FunctionName}/event-invoke-config/list", "ListFunctionEventInvokeConfigs", s.listEventInvokeConfigs)
 	r.Handle("POST /2015-03-31/event-source-mappings", "CreateEventSourceMapping", s.createMapping)
 	r.Handle("GET /2015-03-31/event-source-mappings", "ListEventSourceMappings", s.listMappings)
 	r.Handle("GET /2015-03-31/event-source-mappings/{UUID}", "GetEventSourceMapping", s.getMapping)

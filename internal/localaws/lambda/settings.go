@@ -58,6 +58,7 @@ type settingsInput struct {
 	Runtime          *string           `json:"Runtime"`
 	Environment      *environmentInput `json:"Environment"`
 	DeadLetterConfig *deadLetterConfig `json:"DeadLetterConfig"`
+	LoggingConfig    *loggingInput     `json:"LoggingConfig"`
 }
 
 // validate reports model-constraint violations.
@@ -69,6 +70,7 @@ func (in settingsInput) validate(v *validator) {
 	v.intRange("timeout", in.Timeout, 1, 1<<31-1)
 	v.intRange("memorySize", in.MemorySize, 128, 32768)
 	v.enum("runtime", in.Runtime, runtimes)
+	in.LoggingConfig.validate(v)
 	if in.DeadLetterConfig != nil {
 		v.pattern("deadLetterConfig.targetArn", in.DeadLetterConfig.TargetArn, resourceARNPattern)
 	}

@@ -141,7 +141,12 @@ func (s *Service) updateFunctionConfiguration(c *wire.Call) error {
 	if fn, err = s.lockedFunction(c, in.RevisionID); err != nil {
 		return err
 	}
+	logging, err := in.LoggingConfig.over(fn.logging)
+	if err != nil {
+		return err
+	}
 	in.settingsInput.applyTo(fn)
+	fn.logging = logging
 	if dlqChange {
 		fn.dlq = *in.DeadLetterConfig.TargetArn // "" removes the dead-letter queue
 	}

@@ -66,6 +66,7 @@ func (s *Service) routes() {
 	r := &s.router
 	r.Handle("POST /api/v2/clusters", "CreateClusterV2", s.createCluster)
 	r.Handle("GET /api/v2/clusters", "ListClustersV2", s.listClusters)
+	r.Handle("GET /v1/clusters", "ListClusters", s.listClustersV1)
 	r.Handle("GET /api/v2/clusters/{clusterArn}", "DescribeClusterV2", s.describeCluster)
 	r.Handle("DELETE /v1/clusters/{clusterArn}", "DeleteCluster", s.deleteCluster)
 	r.Handle("GET /v1/clusters/{clusterArn}/bootstrap-brokers", "GetBootstrapBrokers", s.getBootstrapBrokers)

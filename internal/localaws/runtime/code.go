@@ -15,13 +15,13 @@ import (
 )
 
 // codeCache extracts each deployment package once, into a directory named for its content hash, and
-// writes the python runtime client once.
+// writes the runtime clients once.
 type codeCache struct {
 	root    string
 	owned   bool // root was created here and is removed by remove
 	mu      sync.Mutex
 	entries map[string]*codeEntry
-	python  codeEntry
+	clients codeEntry
 }
 
 type codeEntry struct {
@@ -59,17 +59,20 @@ func (c *codeCache) taskRoot(zipData []byte) (string, error) {
 	return e.dir, e.err
 }
 
-// runtimeDir returns the directory holding the python runtime client (LAMBDA_RUNTIME_DIR).
+// runtimeDir returns the directory holding the runtime clients (LAMBDA_RUNTIME_DIR).
 func (c *codeCache) runtimeDir() (string, error) {
-	e := &c.python
+	e := &c.clients
 	e.once.Do(func() {
 		e.dir = filepath.Join(c.root, "runtime")
 		if err := os.MkdirAll(e.dir, 0o755); err != nil {
 			e.err = fmt.Errorf("creating the runtime directory: %w", err)
 			return
 		}
-		if err := os.WriteFile(filepath.Join(e.dir, "bootstrap.py"), pythonBootstrap, 0o644); err != nil {
-			e.err = fmt.Errorf("writing the python runtime client: %w", err)
+		for name, data := range runtimeClients {
+			if err := os.WriteFile(filepath.Join(e.dir, name), data, 0o644); err != nil {
+				e.err = fmt.Errorf("writing the runtime client %s: %w", name, err)
+				return
+			}
 		}
 	})
 	return e.dir, e.err

@@ -27,7 +27,7 @@ func errThrottled(functionARN string, limit int) *wire.Error {
 }
 
 // errUnsupported refuses a function localaws cannot execute (container images, managed runtimes other than
-// provided and python). Lambda answers an unusable runtime with InvalidRuntimeException (502).
+// python and nodejs). Lambda answers an unusable runtime with InvalidRuntimeException (502).
 func errUnsupported(format string, args ...any) *wire.Error {
 	return apiError(http.StatusBadGateway, "InvalidRuntimeException", format, args...)
 }

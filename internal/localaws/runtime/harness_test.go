@@ -38,6 +38,7 @@ const testRole = "arn:aws:iam::000000000000:role/fn-role"
 var (
 	handlerZip []byte // testdata/handler as provided.al2023 bootstrap
 	pythonZip  []byte // testdata/python
+	nodeZip    []byte // testdata/nodejs
 )
 
 func TestMain(m *testing.M) {
@@ -71,11 +72,10 @@ func buildPackages(dir string) error {
 	if handlerZip, err = zipFiles(map[string][]byte{"bootstrap": data}); err != nil {
 		return err
 	}
-	app, err := os.ReadFile("testdata/python/app.py")
-	if err != nil {
+	if pythonZip, err = lawstest.ZipDir("testdata/python"); err != nil {
 		return err
 	}
-	pythonZip, err = zipFiles(map[string][]byte{"app.py": app, "pkg/__init__.py": nil, "pkg/mod.py": app})
+	nodeZip, err = lawstest.ZipDir("testdata/nodejs")
 	return err
 }
 
@@ -333,4 +333,44 @@ func parallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// managedReply is what the python and nodejs test handlers answer in echo mode: what their context object
+// and environment hold.
+type managedReply struct {
+	PID          int            `json:"pid"`
+	RequestID    string         `json:"requestId"`
+	FunctionName string         `json:"functionName"`
+	Remaining    int            `json:"remaining"`
+	Memory       string         `json:"memory"`
+	LogStream    string         `json:"logStream"`
+	Endpoint     string         `json:"endpoint"`
+	ExecEnv      string         `json:"execEnv"`
+	Event        map[string]any `json:"event"`
+}
+
+// checkManagedContext invokes a python or nodejs test function twice and checks what its handler saw: the
+// context members, the environment, the event, and a warm second invocation.
+func (s *stack) checkManagedContext(t *testing.T, name, runtimeID string) managedReply {
+	t.Helper()
+	out := s.invoke(t, name, map[string]any{"mode": "echo", "n": 1})
+	if out.FunctionError != nil {
+		t.Fatalf("function error: %s", out.Payload)
+	}
+	var r managedReply
+	if err := json.Unmarshal(out.Payload, &r); err != nil {
+		t.Fatalf("%s: %v", out.Payload, err)
+	}
+	if r.FunctionName != name || r.RequestID == "" || r.Memory != "128" || r.Endpoint != s.endpoint ||
+		r.ExecEnv != "AWS_Lambda_"+runtimeID || r.Event["n"] != float64(1) || !logStreamPattern.MatchString(r.LogStream) {
+		t.Errorf("%s context: %+v", runtimeID, r)
+	}
+	if r.Remaining <= 0 || r.Remaining > 5000 {
+		t.Errorf("the remaining time is %d ms, want within the 5 s timeout", r.Remaining)
+	}
+	var again managedReply
+	if err := json.Unmarshal(s.invoke(t, name, map[string]any{}).Payload, &again); err != nil || again.PID != r.PID {
+		t.Errorf("the second invocation ran in pid %d, want the warm %d (%v)", again.PID, r.PID, err)
+	}
+	return r
 }

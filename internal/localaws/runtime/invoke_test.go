@@ -365,9 +365,9 @@ func TestUnsupportedFunctionsAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.waitActive(t, "image")
-	s.createFunction(t, "node", "nodejs20.x", "index.handler", pythonZip)
+	s.createFunction(t, "java", "java21", "example.Handler::handleRequest", pythonZip)
 	noRetry := func(o *lambdasdk.Options) { o.RetryMaxAttempts = 1 }
-	for name, want := range map[string]string{"image": "localaws cannot run container images", "node": "localaws cannot run the nodejs20.x runtime"} {
+	for name, want := range map[string]string{"image": "localaws cannot run container images", "java": "localaws cannot run the java21 runtime"} {
 		for _, invocationType := range []lambdatypes.InvocationType{lambdatypes.InvocationTypeRequestResponse, lambdatypes.InvocationTypeEvent} {
 			_, err := s.lambdaC.Invoke(ctx, &lambdasdk.InvokeInput{FunctionName: aws.String(name), InvocationType: invocationType}, noRetry)
 			var invalid *lambdatypes.InvalidRuntimeException

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -26,6 +27,9 @@ type sandboxLog struct {
 	stream   string
 	memory   int
 	provided bool // custom runtimes bill their init phase
+	// json is set for the JSON log format, where Lambda writes its system log lines as JSON events;
+	// quiet hides them (a SystemLogLevel of WARN, as they are INFO events).
+	json, quiet bool
 
 	mu      sync.Mutex
 	pending []logs.Event
@@ -36,7 +40,8 @@ type sandboxLog struct {
 func (l *sandboxLog) init(sink Logs, fn lambda.FunctionView, stream string) {
 	l.sink, l.stream, l.memory = sink, stream, fn.MemorySize
 	l.provided = strings.HasPrefix(fn.Runtime, "provided")
-	l.group = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", fn.Region, accountOf(fn.ARN), logGroupName(fn.Name))
+	l.json, l.quiet = fn.LogFormat == "JSON", fn.SystemLogLevel == "WARN"
+	l.group = fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", fn.Region, accountOf(fn.ARN), functionLogGroup(fn))
 }
 
 // line records one line of the process's output.
@@ -57,7 +62,12 @@ func (l *sandboxLog) addLocked(msg string) {
 func (l *sandboxLog) start(inv *invocation) {
 	l.mu.Lock()
 	l.lines = []string{}
-	l.addLocked("START RequestId: " + inv.id + " Version: $LATEST")
+	switch {
+	case !l.json:
+		l.addLocked("START RequestId: " + inv.id + " Version: $LATEST")
+	case !l.quiet:
+		l.addLocked(platformEvent("platform.start", map[string]string{"requestId": inv.id, "version": "$LATEST"}))
+	}
 	l.mu.Unlock()
 }
 
@@ -69,15 +79,21 @@ func (l *sandboxLog) end(inv *invocation, out outcome, initTime time.Duration) s
 	}
 	duration := time.Since(inv.start)
 	l.mu.Lock()
-	switch out.status {
-	case "timeout":
-		l.addLocked(time.Now().UTC().Format("2006-01-02T15:04:05.000Z") + " " + inv.id + " " +
-			strings.TrimPrefix(out.errorMessage, "RequestId: "+inv.id+" Error: "))
-	case "error":
-		l.addLocked(out.errorMessage + "\n" + out.errorType)
+	switch {
+	case l.json && !l.quiet:
+		l.addLocked(l.platformReport(inv.id, duration, initTime, out))
+	case l.json:
+	default:
+		switch out.status {
+		case "timeout":
+			l.addLocked(time.Now().UTC().Format("2006-01-02T15:04:05.000Z") + " " + inv.id + " " +
+				strings.TrimPrefix(out.errorMessage, "RequestId: "+inv.id+" Error: "))
+		case "error":
+			l.addLocked(out.errorMessage + "\n" + out.errorType)
+		}
+		l.addLocked("END RequestId: " + inv.id)
+		l.addLocked(l.report(inv.id, duration, initTime, out))
 	}
-	l.addLocked("END RequestId: " + inv.id)
-	l.addLocked(l.report(inv.id, duration, initTime, out))
 	tail := strings.Join(l.lines, "\n") + "\n"
 	l.lines = nil
 	l.mu.Unlock()
@@ -107,6 +123,43 @@ func (l *sandboxLog) report(id string, duration, initTime time.Duration, out out
 		fmt.Fprintf(&b, "Status: error\tError Type: %s", out.errorType)
 	}
 	return b.String()
+}
+
+// reportMetrics are the metrics of a platform.report event.
+type reportMetrics struct {
+	DurationMs       float64 `json:"durationMs"`
+	BilledDurationMs int64   `json:"billedDurationMs"`
+	MemorySizeMB     int     `json:"memorySizeMB"`
+	MaxMemoryUsedMB  int     `json:"maxMemoryUsedMB"`
+	InitDurationMs   float64 `json:"initDurationMs,omitempty"`
+}
+
+// platformReport is the REPORT line in the JSON log format: a platform.report event with the metrics and
+// the status ("success", "error" with the error type, or "timeout"). l.mu must be held.
+func (l *sandboxLog) platformReport(id string, duration, initTime time.Duration, out outcome) string {
+	billed := ceilMillis(duration)
+	if l.provided {
+		billed += ceilMillis(initTime)
+	}
+	record := map[string]any{"requestId": id, "status": "success", "metrics": reportMetrics{DurationMs: millis(duration),
+		BilledDurationMs: billed, MemorySizeMB: l.memory, MaxMemoryUsedMB: l.peakMB, InitDurationMs: millis(initTime)}}
+	if out.status != "" {
+		record["status"] = out.status
+	}
+	if out.status == "error" {
+		record["errorType"] = out.errorType
+	}
+	return platformEvent("platform.report", record)
+}
+
+// platformEvent formats a system log event of the JSON log format: its time, type and record.
+func platformEvent(kind string, record any) string {
+	b, _ := json.Marshal(struct {
+		Time   string `json:"time"`
+		Type   string `json:"type"`
+		Record any    `json:"record"`
+	}{time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), kind, record})
+	return string(b)
 }
 
 // sampleMemory records the process's peak resident memory while it still runs.

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -9,37 +8,7 @@ import (
 func TestPythonHandlers(t *testing.T) {
 	s := newStack(t)
 	s.createFunction(t, "py", "python3.12", "app.handler", pythonZip)
-	out := s.invoke(t, "py", map[string]any{"mode": "echo", "n": 1})
-	if out.FunctionError != nil {
-		t.Fatalf("function error: %s", out.Payload)
-	}
-	var r struct {
-		PID          int            `json:"pid"`
-		RequestID    string         `json:"requestId"`
-		FunctionName string         `json:"functionName"`
-		Remaining    int            `json:"remaining"`
-		Memory       string         `json:"memory"`
-		LogStream    string         `json:"logStream"`
-		Endpoint     string         `json:"endpoint"`
-		ExecEnv      string         `json:"execEnv"`
-		Event        map[string]any `json:"event"`
-	}
-	if err := json.Unmarshal(out.Payload, &r); err != nil {
-		t.Fatalf("%s: %v", out.Payload, err)
-	}
-	if r.FunctionName != "py" || r.RequestID == "" || r.Memory != "128" || r.Endpoint != s.endpoint ||
-		r.ExecEnv != "AWS_Lambda_python3.12" || r.Event["n"] != float64(1) || !logStreamPattern.MatchString(r.LogStream) {
-		t.Errorf("python context: %+v", r)
-	}
-	if r.Remaining <= 0 || r.Remaining > 5000 {
-		t.Errorf("get_remaining_time_in_millis = %d, want within the 5 s timeout", r.Remaining)
-	}
-	var again struct {
-		PID int `json:"pid"`
-	}
-	if err := json.Unmarshal(s.invoke(t, "py", map[string]any{}).Payload, &again); err != nil || again.PID != r.PID {
-		t.Errorf("the second invocation ran in pid %d, want the warm %d (%v)", again.PID, r.PID, err)
-	}
+	s.checkManagedContext(t, "py", "python3.12")
 
 	doc := decodeError(t, s.invoke(t, "py", map[string]any{"mode": "error", "message": "insufficient funds"}))
 	if doc.ErrorType != "PaymentDeclined" || doc.ErrorMessage != "insufficient funds" {

@@ -1,7 +1,7 @@
 // Package runtime executes Lambda functions for localaws. It implements lambda.Executor: every function
 // instance is a sandbox made of a Lambda Runtime API server of its own on 127.0.0.1 and a process running
-// the function's code against it — the zip's bootstrap for the provided runtimes, or the project's python
-// runtime client for python3.x handlers. Warm sandboxes are reused up to a per-function concurrency limit,
+// the function's code against it — the zip's bootstrap for the provided runtimes, or the project's runtime
+// clients for python3.x and nodejs handlers. Warm sandboxes are reused up to a per-function concurrency limit,
 // timeouts are enforced by killing the process group, and the function's output goes to CloudWatch Logs
 // with Lambda's START/END/REPORT lines. Event invocations go through a per-function queue with Lambda's
 // asynchronous retries, maximum event age, dead-letter queue and destinations.
@@ -79,6 +79,8 @@ type Config struct {
 	WorkDir string
 	// Python is the interpreter for python3.x functions. Default "python3" from PATH.
 	Python string
+	// Node is the interpreter for nodejs functions (nodejs18.x and later). Default "node" from PATH.
+	Node string
 	// Logger receives data plane events (deliveries that failed, dropped events); nil discards.
 	Logger *slog.Logger
 }
@@ -114,6 +116,9 @@ func New(cfg Config) (*Runtime, error) {
 	}
 	if cfg.Python == "" {
 		cfg.Python = "python3"
+	}
+	if cfg.Node == "" {
+		cfg.Node = "node"
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -196,10 +201,10 @@ func (r *Runtime) run(ctx context.Context, fn lambda.FunctionView, payload []byt
 // runnable refuses what localaws cannot execute.
 func runnable(fn lambda.FunctionView) error {
 	if fn.PackageType == "Image" {
-		return errUnsupported("localaws cannot run container images: function %s has PackageType Image (%s). Use a Zip package with a provided or python3.x runtime.", fn.ARN, fn.ImageURI)
+		return errUnsupported("localaws cannot run container images: function %s has PackageType Image (%s). Use a Zip package with a provided, python3.x or nodejs runtime.", fn.ARN, fn.ImageURI)
 	}
 	if _, ok := launcherFor(fn.Runtime); !ok {
-		return errUnsupported("localaws cannot run the %s runtime of function %s: it runs provided.al2023, provided.al2, provided and python3.x functions.", fn.Runtime, fn.ARN)
+		return errUnsupported("localaws cannot run the %s runtime of function %s: it runs provided.al2023, provided.al2, provided, python3.x and nodejs (18.x and later) functions.", fn.Runtime, fn.ARN)
 	}
 	return nil
 }

@@ -96,10 +96,10 @@ func (r *Runtime) startSandbox(fn lambda.FunctionView) (*sandbox, error) {
 	go func() { _ = sb.srv.Serve(ln) }()
 
 	launch, _ := launcherFor(fn.Runtime)
-	path, args := launch(r, taskRoot, runtimeDir)
+	path, args := launch.command(r, taskRoot, runtimeDir)
 	env := sandboxEnv{fn: fn, endpoint: r.cfg.Endpoint, runtimeAPI: ln.Addr().String(),
 		logStream: sb.stream, taskRoot: taskRoot, runtimeDir: runtimeDir}
-	if !needsPython(fn.Runtime) && !exists(path) {
+	if !launch.managed && !exists(path) {
 		sb.failStart(errorDoc{ErrorType: "Runtime.InvalidEntrypoint",
 			ErrorMessage: "Couldn't find valid bootstrap(s): [" + path + "]"})
 		return sb, nil

@@ -57,7 +57,7 @@ func (s *Service) createBucket(c *wire.Call) error {
 		return wire.Errorf(http.StatusConflict, "BucketAlreadyOwnedByYou",
 			"Your previous request to create the named bucket succeeded and you already own it.")
 	}
-	s.buckets[name] = &bucket{name: name, region: c.Region, created: c.Now.UTC(), objects: map[string]*object{}}
+	s.buckets[name] = &bucket{name: name, region: c.Region, created: c.Now.UTC(), objects: map[string][]*object{}}
 	c.W.Header().Set("Location", "/"+name)
 	return c.Empty(http.StatusOK)
 }

@@ -40,8 +40,8 @@ func TestAWSCLI(t *testing.T) {
 	}
 	mustRun("s3api", "create-bucket", "--bucket", "cli-bucket")
 	mustRun("s3", "cp", src, "s3://cli-bucket/code/my function.zip")
-	if got, ok := h.svc.Object("cli-bucket", "code/my function.zip", ""); !ok || string(got) != content {
-		t.Fatalf("uploaded object = %d bytes, %v", len(got), ok)
+	if got, err := h.svc.Object("cli-bucket", "code/my function.zip", ""); err != nil || string(got) != content {
+		t.Fatalf("uploaded object = %d bytes, %v", len(got), err)
 	}
 	dst := filepath.Join(dir, "copy.zip")
 	mustRun("s3", "cp", "s3://cli-bucket/code/my function.zip", dst)

@@ -97,7 +97,7 @@ func (s *Service) list(c *wire.Call, q listQuery) (listing, *wire.Error) {
 			out.prefixes = append(out.prefixes, commonPrefix{Prefix: entry})
 			continue
 		}
-		o := b.objects[key]
+		o, _ := b.latest(key)
 		e := listEntry{Key: key, LastModified: isoTime(o.lastModified), ETag: o.etag, Size: len(o.data),
 			StorageClass: "STANDARD"}
 		if q.fetchOwner {

@@ -44,7 +44,8 @@ func (s *Service) putObject(c *wire.Call) error {
 	s.mu.Lock()
 	b, ok := s.buckets[c.Param("Bucket")]
 	if ok {
-		b.objects[key] = o
+		b.add(key, o)
+		b.setVersionHeader(c, o)
 	}
 	s.mu.Unlock()
 	if !ok {
@@ -89,21 +90,19 @@ func requestPayload(c *wire.Call) (payload []byte, encoding string, trailers map
 	return payload, encoding, trailers, nil
 }
 
-// findObject returns the object named by the call's bucket, key and versionId.
+// findObject returns the object named by the call's bucket, key and versionId, and reports its version.
 func (s *Service) findObject(c *wire.Call) (*object, *wire.Error) {
-	if v := c.Query("versionId"); v != "" && v != nullVersion {
-		return nil, errInvalidArgument("Invalid version id specified")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, ok := s.buckets[c.Param("Bucket")]
 	if !ok {
 		return nil, errNoSuchBucket()
 	}
-	o, ok := b.objects[c.Param("Key")]
-	if !ok {
-		return nil, errNoSuchKey()
+	o, err := b.version(c.Param("Key"), c.Query("versionId"))
+	if err != nil {
+		return nil, err
 	}
+	b.setVersionHeader(c, o)
 	return o, nil
 }
 
@@ -191,16 +190,32 @@ func parseRange(spec string, n int) (first, last int, ok bool) {
 	return first, last, true
 }
 
+// deleteObject removes one version for good when a versionId is given; otherwise it deletes the key,
+// which in a bucket with versioning adds a delete marker and keeps the versions.
 func (s *Service) deleteObject(c *wire.Call) error {
-	if v := c.Query("versionId"); v != "" && v != nullVersion {
-		return errInvalidArgument("Invalid version id specified")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, ok := s.buckets[c.Param("Bucket")]
 	if !ok {
 		return errNoSuchBucket()
 	}
-	delete(b.objects, c.Param("Key"))
+	key, versionID, h := c.Param("Key"), c.Query("versionId"), c.W.Header()
+	switch {
+	case versionID != "":
+		if b.versioning == "" && versionID != nullVersion {
+			return errInvalidArgument("Invalid version id specified")
+		}
+		if b.removeVersion(key, versionID) {
+			h.Set("X-Amz-Delete-Marker", "true")
+		}
+		h.Set("X-Amz-Version-Id", versionID)
+	case b.versioning == "":
+		delete(b.objects, key)
+	default:
+		marker := &object{deleteMarker: true, lastModified: c.Now.UTC()}
+		b.add(key, marker)
+		h.Set("X-Amz-Delete-Marker", "true")
+		h.Set("X-Amz-Version-Id", marker.versionID)
+	}
 	return c.Empty(http.StatusNoContent)
 }

@@ -129,10 +129,10 @@ func TestObjectRoundTrip(t *testing.T) {
 	if err != nil || aws.ToInt64(head.ContentLength) != int64(len(body)) || aws.ToString(head.ETag) != wantETag {
 		t.Fatalf("HeadObject = %+v, %v", head, err)
 	}
-	if b, ok := h.svc.Object("bucket-1", "dir/code.zip", "null"); !ok || string(b) != body {
-		t.Fatalf("Object() = %q, %v", b, ok)
+	if b, err := h.svc.Object("bucket-1", "dir/code.zip", "null"); err != nil || string(b) != body {
+		t.Fatalf("Object() = %q, %v", b, err)
 	}
-	if _, ok := h.svc.Object("bucket-1", "dir/code.zip", "v2"); ok {
+	if _, err := h.svc.Object("bucket-1", "dir/code.zip", "v2"); err == nil {
 		t.Fatal("Object() with an unknown version id found something")
 	}
 	_, err = h.client.GetObject(ctx, &s3sdk.GetObjectInput{Bucket: aws.String("bucket-1"), Key: aws.String("dir/code.zip"),
@@ -207,7 +207,7 @@ func TestDeleteBucket(t *testing.T) {
 	if _, err := h.client.DeleteBucket(ctx, &s3sdk.DeleteBucketInput{Bucket: aws.String("full")}); err != nil {
 		t.Fatalf("DeleteBucket: %v", err)
 	}
-	if _, ok := h.svc.Object("full", "a", ""); ok {
+	if _, err := h.svc.Object("full", "a", ""); err == nil {
 		t.Fatal("object survived its bucket")
 	}
 }
@@ -221,7 +221,7 @@ func TestSnapshotAndReset(t *testing.T) {
 		t.Fatalf("Snapshot = %s, %v", doc, err)
 	}
 	h.svc.Reset()
-	if _, ok := h.svc.Object("snap", "k", ""); ok {
+	if _, err := h.svc.Object("snap", "k", ""); err == nil {
 		t.Fatal("Reset kept objects")
 	}
 }
@@ -356,8 +356,8 @@ func TestAWSChunkedUpload(t *testing.T) {
 			if resp := do(t, req); resp.StatusCode != http.StatusOK {
 				t.Fatalf("PUT: %d %s", resp.StatusCode, resp.body)
 			}
-			if got, ok := h.svc.Object("chunks", name, ""); !ok || string(got) != payload {
-				t.Fatalf("stored %q, %v", got, ok)
+			if got, err := h.svc.Object("chunks", name, ""); err != nil || string(got) != payload {
+				t.Fatalf("stored %q, %v", got, err)
 			}
 		})
 	}

@@ -1,6 +1,5 @@
 // Package s3 emulates the path-style subset of Amazon S3 that localaws needs to hold Lambda code packages:
-// buckets, whole-object put/get/head/delete and listing. Object versioning is not emulated: every object has
-// the version id "null".
+// buckets, bucket versioning, whole-object put/get/head/delete and listing.
 package s3
 
 import (
@@ -28,10 +27,15 @@ type bucket struct {
 	name    string
 	region  string
 	created time.Time
-	objects map[string]*object
+	// versioning is "", Enabled or Suspended.
+	versioning string
+	// objects holds every version of each key, oldest first; delete markers are versions too.
+	objects map[string][]*object
 }
 
 type object struct {
+	versionID    string
+	deleteMarker bool
 	data         []byte
 	etag         string
 	contentType  string
@@ -65,27 +69,22 @@ func (s *Service) Reset() {
 	s.mu.Unlock()
 }
 
-// Object returns a copy of an object's bytes. versionID may be empty or "null" (the only version an
-// unversioned bucket has); any other version id finds nothing.
-func (s *Service) Object(bucketName, key, versionID string) ([]byte, bool) {
-	if versionID != "" && versionID != nullVersion {
-		return nil, false
-	}
+// Object returns a copy of an object's bytes, given its version id ("" for the current version). The
+// error is S3's own (*wire.Error with NoSuchBucket, NoSuchKey, NoSuchVersion, ...), for callers that report
+// S3's error code, as Lambda does for function code.
+func (s *Service) Object(bucketName, key, versionID string) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, ok := s.buckets[bucketName]
 	if !ok {
-		return nil, false
+		return nil, errNoSuchBucket()
 	}
-	o, ok := b.objects[key]
-	if !ok {
-		return nil, false
+	o, err := b.version(key, versionID)
+	if err != nil {
+		return nil, err
 	}
-	return append([]byte(nil), o.data...), true
+	return append([]byte(nil), o.data...), nil
 }
-
-// nullVersion is the version id of every object in a bucket without versioning.
-const nullVersion = "null"
 
 // Resolve implements server.Service. Requests are path-style: /{Bucket} and /{Bucket}/{Key+}. The key is
 // everything after the first slash following the bucket, unescaped, so keys may contain or end with "/".
@@ -128,8 +127,11 @@ func (s *Service) route(method, bucketName string, hasKey bool, q url.Values) (s
 func (s *Service) routeBucket(method string, q url.Values) (string, wire.Handler) {
 	switch method {
 	case http.MethodPut:
-		if len(q) == 0 {
+		switch {
+		case len(q) == 0:
 			return "CreateBucket", s.createBucket
+		case q.Has("versioning"):
+			return "PutBucketVersioning", s.putBucketVersioning
 		}
 	case http.MethodDelete:
 		if len(q) == 0 {
@@ -141,6 +143,10 @@ func (s *Service) routeBucket(method string, q url.Values) (string, wire.Handler
 		switch {
 		case q.Has("location"):
 			return "GetBucketLocation", s.getBucketLocation
+		case q.Has("versioning"):
+			return "GetBucketVersioning", s.getBucketVersioning
+		case q.Has("versions"):
+			return "ListObjectVersions", s.listObjectVersions
 		case q.Get("list-type") == "2":
 			return "ListObjectsV2", s.listObjectsV2
 		case !hasSubresource(q):
@@ -206,7 +212,7 @@ func (s *Service) Snapshot() any {
 	for _, b := range s.buckets {
 		bs := bucketState{Name: b.name, Region: b.region, Created: b.created, Objects: []objectState{}}
 		for _, k := range b.sortedKeys() {
-			o := b.objects[k]
+			o, _ := b.latest(k)
 			bs.Objects = append(bs.Objects, objectState{Key: k, Size: len(o.data), ETag: o.etag,
 				ContentType: o.contentType, LastModified: o.lastModified})
 		}
@@ -216,7 +222,19 @@ func (s *Service) Snapshot() any {
 	return map[string]any{"buckets": out}
 }
 
+// sortedKeys returns the keys that have a current object, in order.
 func (b *bucket) sortedKeys() []string {
+	var keys []string
+	for _, k := range b.allKeys() {
+		if _, ok := b.latest(k); ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// allKeys returns every key with a version (delete markers included), in order.
+func (b *bucket) allKeys() []string {
 	keys := make([]string, 0, len(b.objects))
 	for k := range b.objects {
 		keys = append(keys, k)

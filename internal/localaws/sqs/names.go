@@ -32,9 +32,14 @@ func validateQueueName(name string, fifo bool) *wire.Error {
 	return nil
 }
 
-// queueURL is the URL AWS gives a queue; clients send it back in each request body.
-func queueURL(region, account, name string) string {
-	return fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, account, name)
+// queueURL is the URL a queue is given; clients send it back in each request body, and some SDKs (the
+// AWS SDK for JavaScript v3) send their requests to its host. Queues are found by the URL's path alone,
+// so either host works in requests.
+func (s *Service) queueURL(region, account, name string) string {
+	if s.cfg.QueueURLBase == "" {
+		return fmt.Sprintf("https://sqs.%s.amazonaws.com/%s/%s", region, account, name)
+	}
+	return strings.TrimSuffix(s.cfg.QueueURLBase, "/") + "/" + account + "/" + name
 }
 
 // queueARN is a queue's ARN.

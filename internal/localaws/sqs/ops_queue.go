@@ -63,7 +63,7 @@ func (s *Service) createQueue(c *wire.Call, in *createQueueInput) (any, *wire.Er
 		return nil, queueDeletedRecently()
 	}
 	delete(r.deleted, in.QueueName)
-	q := newQueue(c.Region, c.AccountID, in.QueueName, fifo, attrs, now)
+	q := newQueue(s.queueURL(c.Region, c.AccountID, in.QueueName), c.Region, c.AccountID, in.QueueName, fifo, attrs, now)
 	for k, v := range in.Tags {
 		q.tags[k] = v
 	}

@@ -58,8 +58,8 @@ type message struct {
 	receipt      string // the latest receipt handle
 }
 
-func newQueue(region, account, name string, fifo bool, attrs map[string]string, now time.Time) *queue {
-	q := &queue{name: name, url: queueURL(region, account, name), arn: queueARN(region, account, name), fifo: fifo,
+func newQueue(url, region, account, name string, fifo bool, attrs map[string]string, now time.Time) *queue {
+	q := &queue{name: name, url: url, arn: queueARN(region, account, name), fifo: fifo,
 		attrs: defaultAttributes(fifo), tags: map[string]string{}, created: now, modified: now,
 		byID: map[string]*message{}, dedup: map[string]dedupEntry{}, notify: make(chan struct{})}
 	for k, v := range attrs {

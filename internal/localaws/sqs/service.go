@@ -30,6 +30,9 @@ var (
 
 // Config configures the SQS emulator.
 type Config struct {
+	// QueueURLBase is the scheme and host of queue URLs, e.g. http://127.0.0.1:4566, so that SDKs sending
+	// requests to the queue URL stay local. "" gives AWS's format, https://sqs.<region>.amazonaws.com.
+	QueueURLBase string
 	// DeletedRecentlyWindow is how long a deleted queue's name cannot be reused (QueueDeletedRecently).
 	// Zero means DefaultDeletedRecentlyWindow.
 	DeletedRecentlyWindow time.Duration

@@ -38,8 +38,8 @@ type source struct {
 	clusterARN string
 	topic      string
 	group      string
-	// reset is where a partition without a committed offset starts.
-	reset kgo.Offset
+	// start is where a partition without a committed offset starts.
+	start startPosition
 	// batchSize is the most records per invocation.
 	batchSize int
 	// window is how long records are gathered before an invocation; 0 invokes with what is there.
@@ -103,7 +103,8 @@ type consumer struct {
 	invokeCancel context.CancelFunc
 	done         chan struct{}
 
-	// Set by run before any partition worker starts.
+	// Set by run before any partition worker starts; connected is closed once they are.
+	connected chan struct{}
 	cl        *kgo.Client
 	adm       *kadm.Client
 	bootstrap string
@@ -114,7 +115,7 @@ type consumer struct {
 }
 
 func newConsumer(s *Streams, src source) *consumer {
-	c := &consumer{s: s, src: src, done: make(chan struct{}), parts: map[int32]*partition{},
+	c := &consumer{s: s, src: src, done: make(chan struct{}), connected: make(chan struct{}), parts: map[int32]*partition{},
 		log: s.log.With(src.kind, src.id, "topic", src.topic, "group", src.group)}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.invokeCtx, c.invokeCancel = context.WithCancel(context.Background())
@@ -143,7 +144,8 @@ func (c *consumer) run() {
 		kgo.ClientID("localaws-"+strings.ReplaceAll(c.src.kind, " ", "-")),
 		kgo.ConsumerGroup(c.src.group),
 		kgo.ConsumeTopics(c.src.topic),
-		kgo.ConsumeResetOffset(c.src.reset),
+		kgo.ConsumeResetOffset(c.src.start.offset()),
+		kgo.AdjustFetchOffsetsFn(c.pinStart),
 		kgo.DisableAutoCommit(),
 		kgo.BlockRebalanceOnPoll(),
 		kgo.OnPartitionsRevoked(c.revoked),
@@ -155,6 +157,7 @@ func (c *consumer) run() {
 		return
 	}
 	c.cl, c.adm, c.bootstrap = cl, kadm.NewClient(cl), strings.Join(addrs, ",")
+	close(c.connected)
 	c.log.Info("consumer started", "bootstrap", c.bootstrap)
 	c.poll()
 	c.stopPartitions(nil)

@@ -272,15 +272,45 @@ func (h *harness) delivered() [][]pipeEventRecord {
 	return out
 }
 
-// values returns the distinct record values delivered so far.
+// values returns the distinct record values delivered so far, from Pipes and event source mapping events.
 func (h *harness) values() map[string]int {
 	seen := map[string]int{}
-	for _, batch := range h.delivered() {
-		for _, r := range batch {
-			seen[string(r.Value)]++
+	for _, c := range h.inv.snapshot() {
+		for _, v := range eventValues(h.t, c.payload) {
+			seen[v]++
 		}
 	}
 	return seen
+}
+
+// eventValues returns the record values of a Pipes event (an array of records) or an event source mapping
+// event (records by topic-partition).
+func eventValues(t testing.TB, payload []byte) []string {
+	t.Helper()
+	type record struct {
+		Value []byte `json:"value"`
+	}
+	var batches [][]record
+	var pipeEvent []record
+	var mappingEvent struct {
+		Records map[string][]record `json:"records"`
+	}
+	if json.Unmarshal(payload, &pipeEvent) == nil {
+		batches = append(batches, pipeEvent)
+	} else if err := json.Unmarshal(payload, &mappingEvent); err == nil {
+		for _, recs := range mappingEvent.Records {
+			batches = append(batches, recs)
+		}
+	} else {
+		t.Fatalf("the event is neither a Pipes nor an event source mapping event: %v\n%s", err, payload)
+	}
+	var out []string
+	for _, b := range batches {
+		for _, r := range b {
+			out = append(out, string(r.Value))
+		}
+	}
+	return out
 }
 
 // hasAll reports whether every record was delivered at least once.

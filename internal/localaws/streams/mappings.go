@@ -47,6 +47,6 @@ func (r *MappingRunner) source(m lambda.MappingView) source {
 			"mapping", m.UUID, "destination", dest)
 	}
 	return source{kind: "event source mapping", id: m.UUID, clusterARN: cluster, topic: m.Topic,
-		group: m.ConsumerGroupID, reset: startingOffset(m.StartingPosition, m.StartingPositionTimestamp),
+		group: m.ConsumerGroupID, start: startPosition{position: m.StartingPosition, at: m.StartingPositionTimestamp},
 		batchSize: max(m.BatchSize, 1), window: m.MaximumBatchingWindow, delivery: d}
 }

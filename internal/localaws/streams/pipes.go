@@ -42,22 +42,8 @@ func pipeSource(p pipes.PipeView) source {
 	}
 	cluster := p.SourceClusterARN
 	return source{kind: "pipe", id: p.ARN, clusterARN: cluster, topic: p.Topic, group: p.ConsumerGroupID,
-		reset: startingOffset(p.StartingPosition, time.Time{}), batchSize: max(p.BatchSize, 1),
+		start: startPosition{position: p.StartingPosition}, batchSize: max(p.BatchSize, 1),
 		window: time.Duration(p.MaximumBatchingWindowInSeconds) * time.Second,
 		delivery: delivery{functionARN: p.TargetARN, invocationType: invocationType,
 			encode: func(batch []*kgo.Record, _ string) ([]byte, error) { return pipeEvent(cluster, batch) }}}
-}
-
-// startingOffset maps a StartingPosition to where a partition without committed offsets starts:
-// TRIM_HORIZON at the oldest record, AT_TIMESTAMP at the first record at or after the timestamp, and LATEST
-// (the default) at the end.
-func startingOffset(position string, at time.Time) kgo.Offset {
-	switch position {
-	case "TRIM_HORIZON":
-		return kgo.NewOffset().AtStart()
-	case "AT_TIMESTAMP":
-		return kgo.NewOffset().AfterMilli(at.UnixMilli())
-	default:
-		return kgo.NewOffset().AtEnd()
-	}
 }

@@ -4,18 +4,111 @@ It speaks the Lambda Runtime API at AWS_LAMBDA_RUNTIME_API: it imports the handl
 ("module.function", the module relative to LAMBDA_TASK_ROOT), then loops on GET /invocation/next, calls
 the handler with the decoded event and a context object, and posts the JSON result, or the error as
 errorMessage/errorType/stackTrace. Import problems are reported to /init/error before exiting, as Lambda's
-own python runtime does. Standard library only.
+own python runtime does. The root logger gets Lambda's handler: records in the Text format
+("[LEVEL]\t<UTC time>\t<request id>\t<message>") or, when the function's LoggingConfig asks for it, in
+Lambda's JSON shape, at the level AWS_LAMBDA_LOG_LEVEL names. Standard library only.
 """
 
 import http.client
 import importlib
 import json
+import logging
 import os
 import sys
 import time
 import traceback
 
 API_PREFIX = "/2018-06-01/runtime"
+
+# Lambda's log levels and the python levels they stand for.
+LOG_LEVELS = {
+    "TRACE": logging.NOTSET,
+    "DEBUG": logging.DEBUG,
+    "INFO": logging.INFO,
+    "WARN": logging.WARNING,
+    "ERROR": logging.ERROR,
+    "FATAL": logging.CRITICAL,
+}
+
+# The request id of the invocation in progress ("" during init), for log records.
+current_request_id = ""
+
+
+def write_event(text):
+    """Writes one log event: one line on stdout, its own line breaks turned into carriage returns so that
+    localaws stores it as a single event, as Lambda does."""
+    sys.stdout.write(text.replace("\n", "\r") + "\n")
+    sys.stdout.flush()
+
+
+def utc_timestamp(created):
+    """Formats a record time as Lambda's logs do: UTC with milliseconds."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(created)) + ".%03dZ" % (int(created * 1000) % 1000)
+
+
+class LambdaLogHandler(logging.Handler):
+    """The root logger's handler: every record becomes one log event."""
+
+    def emit(self, record):
+        try:
+            write_event(self.format(record))
+        except Exception:  # logging must never fail the handler
+            self.handleError(record)
+
+
+class TextFormatter(logging.Formatter):
+    """Lambda's Text format: [LEVEL], UTC time, request id and message, tab separated."""
+
+    def format(self, record):
+        text = "[%s]\t%s\t%s\t%s" % (record.levelname, utc_timestamp(record.created), current_request_id,
+                                      record.getMessage())
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
+
+
+# The attributes every LogRecord has; the others came from extra= and go into JSON records.
+STANDARD_RECORD_KEYS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+
+class JSONFormatter(logging.Formatter):
+    """Lambda's JSON format: timestamp, level, message, logger and requestId, the exception when there is
+    one, and the record's extra keys."""
+
+    def format(self, record):
+        document = {
+            "timestamp": utc_timestamp(record.created),
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+        }
+        if current_request_id:
+            document["requestId"] = current_request_id
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            document["errorType"] = type(exc).__name__
+            document["errorMessage"] = str(exc)
+            document["stackTrace"] = traceback.format_tb(exc.__traceback__)
+            document["location"] = "%s:%s:%d" % (record.pathname, record.funcName, record.lineno)
+        for key, value in vars(record).items():
+            if key not in STANDARD_RECORD_KEYS and key not in document:
+                document[key] = value
+        return json.dumps(document, default=str, ensure_ascii=False)
+
+
+def json_logs():
+    return os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+
+def setup_logging():
+    """Gives the root logger Lambda's handler and level."""
+    handler = LambdaLogHandler()
+    handler.setFormatter(JSONFormatter() if json_logs() else TextFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    if level in LOG_LEVELS:
+        root.setLevel(LOG_LEVELS[level])
 
 
 class RuntimeAPI:
@@ -104,15 +197,26 @@ def error_document(exc, request_id=None):
 
 
 def log_error(document):
+    """Logs a failure the way Lambda's python runtime does, as one event."""
+    if json_logs():
+        record = {"timestamp": utc_timestamp(time.time()), "level": "ERROR", "message": document["errorMessage"],
+                  "errorType": document["errorType"], "errorMessage": document["errorMessage"],
+                  "stackTrace": document["stackTrace"]}
+        if document.get("requestId"):
+            record["requestId"] = document["requestId"]
+        write_event(json.dumps(record, ensure_ascii=False))
+        return
     lines = ["[ERROR] %s: %s" % (document["errorType"], document["errorMessage"])]
     if document["stackTrace"]:
         lines.append("Traceback (most recent call last):")
         lines.extend(frame.rstrip("\n") for frame in document["stackTrace"])
-    print("\n".join(lines), file=sys.stdout, flush=True)
+    write_event("\n".join(lines))
 
 
 def invoke(api, handler, headers, body):
+    global current_request_id
     request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+    current_request_id = request_id or ""
     trace_id = headers.get("Lambda-Runtime-Trace-Id")
     if trace_id:
         os.environ["_X_AMZN_TRACE_ID"] = trace_id
@@ -141,6 +245,7 @@ def main():
         stream.reconfigure(line_buffering=True)
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     sys.path.insert(0, task_root)
+    setup_logging()
     api = RuntimeAPI(os.environ["AWS_LAMBDA_RUNTIME_API"])
     try:
         handler = load_handler(os.environ.get("_HANDLER", ""))

@@ -228,7 +228,7 @@ def build_queue_json(sqs):
     name = "kp-boto3-dlq"
     url = sqs.create_queue(QueueName=name, Attributes={"MessageRetentionPeriod": "1209600"},
                            tags={"owner": "conformance"})["QueueUrl"]
-    check(url == "https://sqs.%s.amazonaws.com/%s/%s" % (REGION, ACCOUNT, name), "CreateQueue URL", url)
+    check(url == "%s/%s/%s" % (ENDPOINT, ACCOUNT, name), "CreateQueue URL (the endpoint's host)", url)
     again = sqs.create_queue(QueueName=name, Attributes={"MessageRetentionPeriod": "1209600"})["QueueUrl"]
     check(again == url, "CreateQueue with the same attributes returns the queue", again)
     expect_error("QueueAlreadyExists", sqs.create_queue, QueueName=name, Attributes={"MessageRetentionPeriod": "60"})

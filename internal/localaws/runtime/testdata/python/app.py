@@ -1,4 +1,5 @@
 import os
+import time
 
 
 class PaymentDeclined(Exception):
@@ -12,6 +13,11 @@ def handler(event, context):
         raise PaymentDeclined(event.get("message", "declined"))
     if mode == "unserializable":
         return {1, 2}
+    if mode == "hang":
+        while True:
+            time.sleep(1)
+    if mode == "exit":
+        os._exit(3)
     return {
         "pid": os.getpid(),
         "requestId": context.aws_request_id,
