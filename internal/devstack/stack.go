@@ -83,6 +83,13 @@ type Options struct {
 	NewClient client.NewClientFunc
 	// Log receives the manager's and localaws's logs; nil discards them.
 	Log io.Writer
+	// MetricsAddr is where the manager serves its Prometheus metrics at /metrics (the AWS call metrics
+	// included), for example 127.0.0.1:8080, or 127.0.0.1:0 for a free port; Stack.MetricsURL says where.
+	// Empty serves none.
+	MetricsAddr string
+	// WithoutManager starts only the Kubernetes API and localaws: the caller runs the manager elsewhere (a
+	// container, a process) against Kubeconfig and Endpoint.
+	WithoutManager bool
 }
 
 // Stack is a running local operator: Kubernetes API, localaws and the manager.
@@ -107,13 +114,16 @@ type Stack struct {
 	Admin *adminclient.Client
 	// Local is the in-process localaws.
 	Local *localaws.Instance
+	// MetricsURL is the manager's metrics endpoint, for example http://127.0.0.1:8080/metrics; empty when
+	// Options.MetricsAddr is.
+	MetricsURL string
 
 	env         *envtest.Environment
 	stopManager func() error
 }
 
-// Start starts the Kubernetes API, localaws and the manager, in that order. Stop releases them; Start
-// cleans up after itself when it fails. ctx bounds the stack's lifetime.
+// Start starts the Kubernetes API, localaws and (unless Options.WithoutManager) the manager, in that order.
+// Stop releases them; Start cleans up after itself when it fails. ctx bounds the stack's lifetime.
 func Start(ctx context.Context, opts Options) (*Stack, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -134,6 +144,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	if err := s.startAWS(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
+	}
+	if opts.WithoutManager {
+		return s, nil
 	}
 	if err := s.startManager(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
