@@ -28,6 +28,10 @@ import (
 // nonRoot is the image's user and group.
 const nonRoot = "65532"
 
+// maxProcs caps the container's process (thread) limit: the manager runs a few dozen threads, and some
+// hosts refuse a container a limit above about 32k whatever the caller's own limit is.
+const maxProcs = 4096
+
 // region is the samples' region.
 const region = "ap-northeast-1"
 
@@ -120,7 +124,7 @@ func runManager(ctx context.Context, t *testing.T, s *devstack.Stack, image stri
 	c := &container{name: fmt.Sprintf("kafka-pipeline-image-test-%d", os.Getpid()),
 		probeAddr: freeAddr(t), metricsAddr: freeAddr(t)}
 	args := []string{"run", "--detach", "--name", c.name, "--network", "host", "--read-only",
-		"--ulimit", "nofile=" + limit(t, unix.RLIMIT_NOFILE), "--ulimit", "nproc=" + limit(t, unix.RLIMIT_NPROC),
+		"--ulimit", "nofile=" + limit(t, unix.RLIMIT_NOFILE, 0), "--ulimit", "nproc=" + limit(t, unix.RLIMIT_NPROC, maxProcs),
 		"--volume", mounted + ":/etc/kubeconfig:ro",
 		"--env", "KUBECONFIG=/etc/kubeconfig",
 		"--env", "AWS_ENDPOINT_URL=" + s.Endpoint,
@@ -226,19 +230,24 @@ func podman(ctx context.Context, args ...string) ([]byte, error) {
 	return out.Bytes(), err
 }
 
-// limit is a resource limit for podman's --ulimit: this process's soft limit as soft and hard limit, since a
-// container may not raise limits here.
-func limit(t *testing.T, resource int) string {
+// limit is a resource limit for podman's --ulimit, as soft and hard limit: this process's soft limit, at
+// most upTo when that is not zero. Containers may not raise limits on every host, and podman's default
+// would raise them.
+func limit(t *testing.T, resource int, upTo uint64) string {
 	t.Helper()
 	var l unix.Rlimit
 	if err := unix.Getrlimit(resource, &l); err != nil {
 		t.Fatalf("reading resource limit %d: %v", resource, err)
 	}
-	v := "-1"
-	if l.Cur != unix.RLIM_INFINITY {
-		v = strconv.FormatUint(l.Cur, 10)
+	v := l.Cur
+	if upTo > 0 {
+		v = min(v, upTo)
 	}
-	return v + ":" + v
+	s := strconv.FormatUint(v, 10)
+	if v == unix.RLIM_INFINITY {
+		s = "-1"
+	}
+	return s + ":" + s
 }
 
 // freeAddr returns a 127.0.0.1 address with a port free at the time of the call.
