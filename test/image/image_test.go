@@ -132,9 +132,7 @@ func runManager(ctx context.Context, t *testing.T, s *devstack.Stack, image stri
 		image,
 		"--region=" + s.Region, "--cluster-id=image-test", "--kafka-tls=false", "--iam-propagation-delay=1s",
 		"--metrics-bind-address=" + c.metricsAddr, "--health-probe-bind-address=" + c.probeAddr}
-	if out, err := podman(ctx, args...); err != nil {
-		t.Fatalf("podman run: %v\n%s", err, out)
-	}
+	// Registered first: a failed run can leave a created container behind.
 	t.Cleanup(func() {
 		// The test's context may be over; cleaning up gets its own.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -143,10 +141,13 @@ func runManager(ctx context.Context, t *testing.T, s *devstack.Stack, image stri
 			out, _ := podman(ctx, "logs", c.name)
 			t.Logf("the manager's log:\n%s", out)
 		}
-		if out, err := podman(ctx, "rm", "--force", "--time", "10", c.name); err != nil {
+		if out, err := podman(ctx, "rm", "--force", "--ignore", "--time", "10", c.name); err != nil {
 			t.Errorf("podman rm: %v\n%s", err, out)
 		}
 	})
+	if out, err := podman(ctx, args...); err != nil {
+		t.Fatalf("podman run: %v\n%s", err, out)
+	}
 	return c
 }
 
