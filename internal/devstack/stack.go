@@ -1,7 +1,7 @@
 // Package devstack runs the whole operator on one machine: kube-apiserver and etcd (envtest, from bin/k8s)
 // with the CRDs installed, localaws (every emulated AWS service plus the Kafka brokers and the Lambda data
 // plane) and the manager with both controllers, all in one process. `make demo`, `make dev` and the e2e
-// tests start it through Start.
+// tests start it through Start; the image test starts it without the manager, which it runs in a container.
 package devstack
 
 import (
