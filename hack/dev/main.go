@@ -1,5 +1,6 @@
 // Command dev runs the local stack (Kubernetes API, localaws, the manager) until Ctrl-C, and prints how to
-// point kubectl and the AWS CLI at it and where the manager's metrics are served. `make dev` builds what it needs and runs it.
+// point kubectl and the AWS CLI at it and where the manager's metrics are served. `make dev` builds what it
+// needs and runs it.
 package main
 
 import (

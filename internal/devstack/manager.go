@@ -56,11 +56,6 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
-	if opts.MetricsAddr != "" {
-		if err := s.serveMetrics(mgr, opts.MetricsAddr); err != nil {
-			return err
-		}
-	}
 	awsCfg, err := awsapi.WithCallMetrics(s.AWS, metrics.Registry)
 	if err != nil {
 		return fmt.Errorf("adding the AWS call metrics: %w", err)
@@ -78,6 +73,13 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	if err := setup.SetupWithManager(mctx, mgr); err != nil {
 		cancel()
 		return fmt.Errorf("setting up the controllers: %w", err)
+	}
+	// Last before Start, which then owns the listener.
+	if opts.MetricsAddr != "" {
+		if err := s.serveMetrics(mgr, opts.MetricsAddr); err != nil {
+			cancel()
+			return err
+		}
 	}
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(mctx) }()
