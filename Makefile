@@ -77,7 +77,7 @@ bench: k8s-bins lambda-zips ## Run the scale benchmark: one cluster, N pipelines
 	go run ./hack/bench $(BENCH_FLAGS)
 
 .PHONY: dev
-dev: k8s-bins lambda-zips ## Run kube-apiserver, etcd, localaws (127.0.0.1:4566) and the manager until Ctrl-C.
+dev: k8s-bins lambda-zips ## Run kube-apiserver, etcd, localaws (127.0.0.1:4566) and the manager (metrics on 127.0.0.1:8080) until Ctrl-C.
 	go run ./hack/dev
 
 ##@ Build
@@ -100,7 +100,7 @@ manager: ## Build the manager into bin/manager: static, reproducible, the proces
 	hack/build-manager.sh $(LOCALBIN)/manager
 
 .PHONY: image
-image: manager podman ## Build the manager image $(IMG) with podman, FROM scratch, around bin/manager; check its digest.
+image: manager podman ## Build the manager image (IMG=localhost/kafka-pipeline-operator:latest) with podman FROM scratch around bin/manager; check its digest.
 	hack/image.sh $(IMG) $(LOCALBIN)/manager
 
 .PHONY: localaws
