@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +17,8 @@ import (
 
 // TestTheDockerfilesBuildIsTheImagesBinary builds the manager as the Dockerfile's build stage does (the
 // source tree copied elsewhere without .git, hack/build-manager.sh run there) and checks that the result is
-// byte for byte the /manager inside the image that `make image` built around `make build`'s binary.
+// byte for byte the /manager inside the image that `make image` built around `make build`'s binary, and
+// that the Dockerfile pins the Go version that built both.
 func TestTheDockerfilesBuildIsTheImagesBinary(t *testing.T) {
 	image := os.Getenv("IMAGE")
 	if image == "" {
@@ -28,6 +30,20 @@ func TestTheDockerfilesBuildIsTheImagesBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The Dockerfile's build stage runs its own Go: the bytes match only when it is this one.
+	dockerfile, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goVersion, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	if err != nil {
+		t.Fatalf("go env GOVERSION: %v", err)
+	}
+	pin := "ARG GO_VERSION=" + strings.TrimPrefix(strings.TrimSpace(string(goVersion)), "go") + "\n"
+	if !strings.Contains(string(dockerfile), pin) {
+		t.Errorf("the Dockerfile does not say %q: its build stage would use another Go than make build", strings.TrimSpace(pin))
+	}
+
 	src := filepath.Join(t.TempDir(), "src")
 	copySource(ctx, t, root, src)
 	out := filepath.Join(t.TempDir(), "manager")
