@@ -1,18 +1,19 @@
-# The manager image: a static binary with the built-in record processor embedded, on a distroless base, run
-# as a non-root user. Build with `docker build -t kafka-pipeline-operator .` (a Docker engine is needed).
+# The manager image for a Docker engine with registry access: `docker build -t kafka-pipeline-operator .`
+# The binary comes from hack/build-manager.sh, as with `make build` and `make image` (which builds the same
+# image FROM scratch with podman, without any registry): with the same Go version, all three are the same
+# bytes. Keep GO_VERSION at the version `go version` reports where `make build` runs.
+ARG GO_VERSION=1.26.8
 
-FROM golang:1.26 AS build
+FROM golang:${GO_VERSION} AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG TARGETOS=linux
 ARG TARGETARCH=amd64
-# The processor zips (amd64 and arm64) must exist before the manager is compiled: it embeds them.
-RUN hack/build-processor.sh \
- && CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
-    go build -trimpath -ldflags "-s -w" -o /out/manager ./cmd/manager
+RUN GOOS=$TARGETOS GOARCH=$TARGETARCH hack/build-manager.sh /out/manager
 
+# distroless/static holds CA certificates and the non-root user 65532, as hack/image's rootfs does.
 FROM gcr.io/distroless/static:nonroot
 COPY --from=build /out/manager /manager
 USER 65532:65532

@@ -19,6 +19,9 @@ KUSTOMIZE_VERSION ?= v5.8.2
 export KUBEBUILDER_ASSETS := $(K8S_BIN_DIR)
 GO_TEST_FLAGS ?= -count=1 -timeout 40m
 
+# The manager image that `make image` builds and `make test-image` runs.
+IMG ?= localhost/kafka-pipeline-operator:latest
+
 .PHONY: all
 all: build
 
@@ -52,6 +55,14 @@ vet: ## Run go vet.
 test: k8s-bins lambda-zips kustomize test-deps test-deps-js ## Run every test: unit, localaws, conformance (AWS CLI, boto3, JS SDK), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
+.PHONY: test-image
+test-image: image k8s-bins ## Run the image with podman against a local kube-apiserver and localaws: a pipeline to Ready and deleted.
+	IMAGE=$(IMG) go test $(GO_TEST_FLAGS) ./test/image/
+
+.PHONY: podman
+podman: ## Install podman and runc from Debian's packages when podman is missing.
+	command -v podman >/dev/null && command -v runc >/dev/null || { apt-get update && apt-get install -y --no-install-recommends podman runc ca-certificates; }
+
 # Debian packages of the Kafka clients the tests drive: kcat, and confluent-kafka-python (librdkafka) with
 # botocore for its IAM token; node and npm (Debian's when the machine has none) run kafkajs.
 TEST_DEBS := kcat python3-confluent-kafka python3-botocore
@@ -83,19 +94,31 @@ bench: k8s-bins lambda-zips ## Run the scale benchmark: one cluster, N pipelines
 	go run ./hack/bench $(BENCH_FLAGS)
 
 .PHONY: dev
-dev: k8s-bins lambda-zips ## Run kube-apiserver, etcd, localaws (127.0.0.1:4566) and the manager until Ctrl-C.
+dev: k8s-bins lambda-zips ## Run kube-apiserver, etcd, localaws (127.0.0.1:4566) and the manager (metrics on 127.0.0.1:8080) until Ctrl-C.
 	go run ./hack/dev
 
 ##@ Build
+
+.PHONY: docs-pictures
+docs-pictures: ## Render docs/pipeline.dot to docs/pipeline.svg with graphviz (installed from Debian's packages when missing).
+	command -v dot >/dev/null || { apt-get update && apt-get install -y --no-install-recommends graphviz; }
+	dot -Tsvg docs/pipeline.dot -o docs/pipeline.svg
 
 .PHONY: lambda-zips
 lambda-zips: ## Build the built-in record processor's deployment zips (embedded into the manager).
 	hack/build-processor.sh
 
 .PHONY: build
-build: lambda-zips ## Build the manager and localaws binaries into bin/.
-	go build -o $(LOCALBIN)/manager ./cmd/manager
+build: manager ## Build the manager and localaws binaries into bin/.
 	go build -o $(LOCALBIN)/localaws ./cmd/localaws
+
+.PHONY: manager
+manager: ## Build the manager into bin/manager: static, reproducible, the processor embedded (hack/build-manager.sh).
+	hack/build-manager.sh $(LOCALBIN)/manager
+
+.PHONY: image
+image: manager podman ## Build the manager image (IMG=localhost/kafka-pipeline-operator:latest) with podman FROM scratch around bin/manager; check its digest.
+	hack/image.sh $(IMG) $(LOCALBIN)/manager
 
 .PHONY: localaws
 localaws: ## Run localaws on 127.0.0.1:4566.

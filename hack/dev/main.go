@@ -1,5 +1,6 @@
 // Command dev runs the local stack (Kubernetes API, localaws, the manager) until Ctrl-C, and prints how to
-// point kubectl and the AWS CLI at it. `make dev` builds what it needs and runs it.
+// point kubectl and the AWS CLI at it and where the manager's metrics are served. `make dev` builds what it
+// needs and runs it.
 package main
 
 import (
@@ -19,15 +20,16 @@ import (
 
 func main() {
 	addr := flag.String("addr", localaws.DefaultAddr, "localaws listen address")
+	metricsAddr := flag.String("metrics-addr", "127.0.0.1:8080", "the manager's metrics listen address (port 0 picks a free one)")
 	logPath := flag.String("log", "", `file for the manager's and localaws's logs, "-" for stderr (default .dev/dev.log)`)
 	flag.Parse()
-	if err := run(*addr, *logPath); err != nil {
+	if err := run(*addr, *metricsAddr, *logPath); err != nil {
 		fmt.Fprintln(os.Stderr, "dev:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, logPath string) (err error) {
+func run(addr, metricsAddr, logPath string) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root, err := devstack.FindRoot()
@@ -49,7 +51,7 @@ func run(addr, logPath string) (err error) {
 		defer f.Close()
 		logs = f
 	}
-	s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, Log: logs,
+	s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, MetricsAddr: metricsAddr, Log: logs,
 		DataDir: filepath.Join(root, ".dev", "localaws")})
 	if err != nil {
 		return err
@@ -75,8 +77,11 @@ Kafka clients: the bootstrap brokers in a KafkaPipeline's status.cluster.bootstr
   %[5]s
   (docs/localaws.md has a one-line configuration for each client family)
 
+The manager's Prometheus metrics (kafkapipeline_*, controller-runtime's):
+  curl %[6]s
+
 Ctrl-C stops everything.
-`, s.Kubeconfig, s.Root, s.Endpoint, logName(logPath), s.Local.KafkaCAFile)
+`, s.Kubeconfig, s.Root, s.Endpoint, logName(logPath), s.Local.KafkaCAFile, s.MetricsURL)
 	<-ctx.Done()
 	fmt.Println("\nstopping")
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,17 +73,26 @@ func LoadConfig(ctx context.Context, o Options) (aws.Config, error) {
 	if o.AppID != "" {
 		loads = append(loads, config.WithAppID(o.AppID))
 	}
-	if o.Registerer != nil {
-		m, err := newCallMetrics(o.Registerer)
-		if err != nil {
-			return aws.Config{}, err
-		}
-		loads = append(loads, config.WithAPIOptions([]func(*middleware.Stack) error{m.addTo}))
-	}
 	cfg, err := config.LoadDefaultConfig(ctx, loads...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration: %w", err)
 	}
+	if o.Registerer != nil {
+		return WithCallMetrics(cfg, o.Registerer)
+	}
+	return cfg, nil
+}
+
+// WithCallMetrics returns a copy of cfg whose clients count every call attempt and its latency into reg, as
+// MetricCalls and MetricDuration. LoadConfig adds them when Options.Registerer is set; a configuration made
+// another way (the local stack's, for one) gets the same metrics through this.
+func WithCallMetrics(cfg aws.Config, reg prometheus.Registerer) (aws.Config, error) {
+	m, err := newCallMetrics(reg)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	cfg = cfg.Copy()
+	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), m.addTo)
 	return cfg, nil
 }
 

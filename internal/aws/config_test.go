@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	sqssdk "github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
@@ -160,6 +161,30 @@ func TestLoadConfigSharesMetricsAcrossConfigs(t *testing.T) {
 	}
 	if got := counter(t, reg, "SQS", "ListQueues", CodeOK); got != 2 {
 		t.Errorf("OK ListQueues attempts over two configs = %v, want 2", got)
+	}
+}
+
+func TestWithCallMetricsCountsAStaticConfigsCallsAndLeavesItAlone(t *testing.T) {
+	_, static := lawstest.Serve(t, sqs.New(sqs.Config{}))
+	// Spare capacity: an append that reused it would change what static's clients run.
+	static.APIOptions = make([]func(*middleware.Stack) error, 0, 4)
+	reg := prometheus.NewRegistry()
+	cfg, err := WithCallMetrics(static, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := sqssdk.NewFromConfig(cfg).ListQueues(ctx, &sqssdk.ListQueuesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqssdk.NewFromConfig(static).ListQueues(ctx, &sqssdk.ListQueuesInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counter(t, reg, "SQS", "ListQueues", CodeOK); got != 1 {
+		t.Errorf("OK ListQueues attempts = %v, want 1: only the config with the metrics counts", got)
+	}
+	if static.APIOptions[:1][0] != nil {
+		t.Errorf("WithCallMetrics wrote into the spare capacity of the original config's API options")
 	}
 }
 

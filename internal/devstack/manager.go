@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/controllers"
@@ -33,7 +34,7 @@ func setLogger(w io.Writer) {
 }
 
 // startManager runs both controllers in a manager against the stack's Kubernetes API and localaws, as
-// cmd/manager does, with plaintext Kafka (the local brokers have no TLS).
+// cmd/manager does (AWS call metrics included), with plaintext Kafka (the local brokers have no TLS).
 func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	if opts.Poll > 0 {
 		controllers.ShortenWaits(opts.Poll)
@@ -46,7 +47,8 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme: Scheme,
 		// Several stacks may run one after another in one test process; controller names repeat.
-		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
+		// serveMetrics serves them when asked, on an address it can report even for port 0.
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		NewClient:              opts.NewClient,
@@ -54,8 +56,12 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
+	awsCfg, err := awsapi.WithCallMetrics(s.AWS, metrics.Registry)
+	if err != nil {
+		return fmt.Errorf("adding the AWS call metrics: %w", err)
+	}
 	setup := controllers.Setup{
-		AWS:               awsapi.NewClientCache(s.AWS),
+		AWS:               awsapi.NewClientCache(awsCfg),
 		Topics:            &kafka.Admin{Credentials: s.AWS.Credentials, Region: s.Region, RootCAs: s.kafkaRoots(), Timeout: 10 * time.Second},
 		BuiltinCode:       builtin.Zip,
 		BuiltinCodeSHA256: builtin.ZipSHA256,
@@ -67,6 +73,13 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	if err := setup.SetupWithManager(mctx, mgr); err != nil {
 		cancel()
 		return fmt.Errorf("setting up the controllers: %w", err)
+	}
+	// Last before Start, which then owns the listener.
+	if opts.MetricsAddr != "" {
+		if err := s.serveMetrics(mgr, opts.MetricsAddr); err != nil {
+			cancel()
+			return err
+		}
 	}
 	done := make(chan error, 1)
 	go func() { done <- mgr.Start(mctx) }()

@@ -1,7 +1,7 @@
 // Package devstack runs the whole operator on one machine: kube-apiserver and etcd (envtest, from bin/k8s)
 // with the CRDs installed, localaws (every emulated AWS service plus the Kafka brokers and the Lambda data
 // plane) and the manager with both controllers, all in one process. `make demo`, `make dev` and the e2e
-// tests start it through Start.
+// tests start it through Start; the image test starts it without the manager, which it runs in a container.
 package devstack
 
 import (
@@ -89,6 +89,13 @@ type Options struct {
 	NewClient client.NewClientFunc
 	// Log receives the manager's and localaws's logs; nil discards them.
 	Log io.Writer
+	// MetricsAddr is where the manager serves its Prometheus metrics at /metrics (the AWS call metrics
+	// included), for example 127.0.0.1:8080, or 127.0.0.1:0 for a free port; Stack.MetricsURL says where.
+	// Empty serves none.
+	MetricsAddr string
+	// WithoutManager starts only the Kubernetes API and localaws: the caller runs the manager elsewhere (a
+	// container, a process) against Kubeconfig and Endpoint.
+	WithoutManager bool
 }
 
 // Stack is a running local operator: Kubernetes API, localaws and the manager.
@@ -113,13 +120,16 @@ type Stack struct {
 	Admin *adminclient.Client
 	// Local is the in-process localaws.
 	Local *localaws.Instance
+	// MetricsURL is the manager's metrics endpoint, for example http://127.0.0.1:8080/metrics; empty when
+	// Options.MetricsAddr is.
+	MetricsURL string
 
 	env         *envtest.Environment
 	stopManager func() error
 }
 
-// Start starts the Kubernetes API, localaws and the manager, in that order. Stop releases them; Start
-// cleans up after itself when it fails. ctx bounds the stack's lifetime.
+// Start starts the Kubernetes API, localaws and (unless Options.WithoutManager) the manager, in that order.
+// Stop releases them; Start cleans up after itself when it fails. ctx bounds the stack's lifetime.
 func Start(ctx context.Context, opts Options) (*Stack, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -133,6 +143,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	if err := s.startAWS(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
+	}
+	if opts.WithoutManager {
+		return s, nil
 	}
 	if err := s.startManager(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
