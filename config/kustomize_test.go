@@ -18,11 +18,7 @@ limitations under the License.
 package config_test
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,8 +28,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/manifests"
 )
 
 const namespace = "kafka-pipeline-system"
@@ -48,41 +44,19 @@ func build(t *testing.T, dir string) []*unstructured.Unstructured {
 	if _, err := os.Stat(kustomize); err != nil {
 		t.Skipf("bin/kustomize is missing (run `make kustomize`): %v", err)
 	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(kustomize, "build", dir)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("kustomize build %s: %v\n%s", dir, err, stderr.String())
+	objs, err := manifests.Kustomize(kustomize, dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var objs []*unstructured.Unstructured
-	dec := utilyaml.NewYAMLOrJSONDecoder(&stdout, 4096)
-	for {
-		obj := &unstructured.Unstructured{}
-		err := dec.Decode(&obj.Object)
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		if err != nil {
-			t.Fatalf("decoding kustomize output: %v", err)
-		}
-		if len(obj.Object) > 0 {
-			objs = append(objs, obj)
-		}
-	}
+	return objs
 }
 
 // find returns the one object of kind, converted into into.
 func find(t *testing.T, objs []*unstructured.Unstructured, kind, name string, into any) {
 	t.Helper()
-	for _, o := range objs {
-		if o.GetKind() == kind && o.GetName() == name {
-			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, into); err != nil {
-				t.Fatalf("converting %s %s: %v", kind, name, err)
-			}
-			return
-		}
+	if err := manifests.Find(objs, kind, name, into); err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("kustomize output has no %s %s", kind, name)
 }
 
 func TestDefaultInstallsAHardenedManager(t *testing.T) {
