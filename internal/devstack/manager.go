@@ -51,13 +51,14 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme: Scheme,
 		// Several stacks may run one after another in one test process; controller names repeat.
-		Controller:              config.Controller{SkipNameValidation: ptr.To(true)},
-		Metrics:                 metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress:  "0",
-		NewClient:               opts.NewClient,
-		LeaderElection:          opts.LeaderElectionNamespace != "",
-		LeaderElectionNamespace: opts.LeaderElectionNamespace,
-		LeaderElectionID:        leaderElectionID,
+		Controller:                    config.Controller{SkipNameValidation: ptr.To(true)},
+		Metrics:                       metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress:        "0",
+		NewClient:                     opts.NewClient,
+		LeaderElection:                opts.LeaderElectionNamespace != "",
+		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
+		LeaderElectionID:              leaderElectionID,
+		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)

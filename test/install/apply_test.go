@@ -76,12 +76,14 @@ func applyAll(ctx context.Context, t *testing.T, c client.Client, manager string
 func waitEstablished(ctx context.Context, t *testing.T, c client.Client, name string) {
 	t.Helper()
 	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-		var crd apiextensionsv1.CustomResourceDefinition
-		if err := c.Get(ctx, client.ObjectKey{Name: name}, &crd); err != nil {
+		crd := &unstructured.Unstructured{}
+		crd.SetGroupVersionKind(apiextensionsv1.SchemeGroupVersion.WithKind("CustomResourceDefinition"))
+		if err := c.Get(ctx, client.ObjectKey{Name: name}, crd); err != nil {
 			return false, err
 		}
-		for _, cond := range crd.Status.Conditions {
-			if cond.Type == apiextensionsv1.Established && cond.Status == apiextensionsv1.ConditionTrue {
+		conds, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+		for _, cond := range conds {
+			if m, ok := cond.(map[string]any); ok && m["type"] == string(apiextensionsv1.Established) && m["status"] == "True" {
 				return true, nil
 			}
 		}
@@ -155,7 +157,8 @@ func TestBothInstallsApplyServerSide(t *testing.T) {
 	if err := unstructured.SetNestedSlice(control.Object, containers, "spec", "template", "spec", "containers"); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Patch(ctx, control, client.Apply, client.FieldOwner("control"), client.ForceOwnership, client.DryRunAll); err != nil {
+	// As the same field manager, so that leaving the field out removes it.
+	if err := c.Patch(ctx, control, client.Apply, client.FieldOwner("helm"), client.ForceOwnership, client.DryRunAll); err != nil {
 		t.Fatalf("dry-run apply of the control Deployment: %v", err)
 	}
 	if w := podSecurityWarnings(heard); len(w) == 0 || !strings.Contains(strings.Join(w, " "), "allowPrivilegeEscalation") {

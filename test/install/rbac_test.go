@@ -18,6 +18,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -127,25 +128,34 @@ func runAs(t *testing.T, rbac []*unstructured.Unstructured, sa string) {
 		}
 	}()
 
+	// fatal ends the test with what failed, the first refusal that cut it short, and every refusal.
+	fatal := func(what string, err error) {
+		t.Helper()
+		t.Fatalf("%s: %v (%v; refused: %v)", what, err, context.Cause(ctx), refused.all())
+	}
 	samples := kustomize(t, "samples")
 	for _, o := range samples {
 		o.SetNamespace("default")
 	}
-	applyAll(ctx, t, stack.Client, "user", samples)
+	for _, o := range samples {
+		if err := stack.Client.Patch(ctx, o, client.Apply, client.FieldOwner("user")); err != nil {
+			fatal("applying "+o.GetName(), err)
+		}
+	}
 	cluster := &v1alpha1.KafkaCluster{ObjectMeta: metav1.ObjectMeta{Name: "shared", Namespace: "default"}}
 	pipeline := &v1alpha1.KafkaPipeline{ObjectMeta: metav1.ObjectMeta{Name: "test-pipeline", Namespace: "default"}}
 	wait, stop := context.WithTimeout(ctx, 3*time.Minute)
 	defer stop()
 	if err := stack.WaitReady(wait, nil, cluster, pipeline); err != nil {
-		t.Fatalf("%v; %v; refused: %v", err, context.Cause(ctx), refused.all())
+		fatal("config/samples", err)
 	}
 	for _, o := range []client.Object{pipeline, cluster} {
 		if err := stack.Client.Delete(ctx, o); err != nil {
-			t.Fatalf("deleting %s: %v", o.GetName(), err)
+			fatal("deleting "+o.GetName(), err)
 		}
 	}
 	if err := stack.WaitGone(wait, nil, cluster, pipeline); err != nil {
-		t.Fatalf("%v; %v; refused: %v", err, context.Cause(ctx), refused.all())
+		fatal("config/samples", err)
 	}
 	if r := refused.all(); len(r) > 0 {
 		t.Errorf("the API server refused the manager: %s", strings.Join(r, ", "))
@@ -183,21 +193,36 @@ func TestUserRolesAggregateIntoViewAndEdit(t *testing.T) {
 	defer cancel()
 	for name, objs := range map[string][]*unstructured.Unstructured{
 		"kustomize": kustomize(t, "default"), "helm": renderChart(t, nil)} {
-		var crdsAndRoles []*unstructured.Unstructured
-		for _, o := range objs {
-			if o.GetKind() == "CustomResourceDefinition" || (o.GetKind() == "ClusterRole" && (strings.HasSuffix(o.GetName(), "-editor-role") ||
-				strings.HasSuffix(o.GetName(), "-viewer-role") || strings.HasSuffix(o.GetName(), "-editor") || strings.HasSuffix(o.GetName(), "-viewer"))) {
-				crdsAndRoles = append(crdsAndRoles, o)
+		t.Run(name, func(t *testing.T) {
+			var crds, roles []*unstructured.Unstructured
+			for _, o := range objs {
+				switch {
+				case o.GetKind() == "CustomResourceDefinition":
+					crds = append(crds, o)
+				case o.GetKind() == "ClusterRole" && o.GetLabels()["rbac.authorization.k8s.io/aggregate-to-view"]+
+					o.GetLabels()["rbac.authorization.k8s.io/aggregate-to-edit"] != "":
+					roles = append(roles, o)
+				}
 			}
-		}
-		if len(crdsAndRoles) != 4 {
-			t.Fatalf("%s: found %d CRDs and user roles; want 2 and 2", name, len(crdsAndRoles))
-		}
-		applyAll(ctx, t, admin, name, crdsAndRoles)
+			if len(crds) != 2 || len(roles) != 2 {
+				t.Fatalf("found %d CRDs and %d user roles; want 2 and 2", len(crds), len(roles))
+			}
+			applyAll(ctx, t, admin, name, append(crds, roles...))
+			aggregate(ctx, t, admin)
+			checkUserRoles(ctx, t, cfg, admin, "team-"+name)
+			for _, r := range roles { // the other install's roles are checked alone
+				if err := admin.Delete(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			aggregate(ctx, t, admin)
+		})
 	}
-	aggregate(ctx, t, admin)
+}
 
-	team := "team-a"
+// checkUserRoles binds vera to view and eddie to edit in namespace team and checks what each may do there.
+func checkUserRoles(ctx context.Context, t *testing.T, cfg *rest.Config, admin client.Client, team string) {
+	createNamespace(ctx, t, admin, team)
 	for _, o := range []client.Object{
 		&rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "viewers", Namespace: team},
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "view"},
@@ -206,7 +231,6 @@ func TestUserRolesAggregateIntoViewAndEdit(t *testing.T) {
 			RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "edit"},
 			Subjects: []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "User", Name: "eddie"}}},
 	} {
-		createNamespace(ctx, t, admin, team)
 		if err := admin.Create(ctx, o); err != nil {
 			t.Fatal(err)
 		}
@@ -231,34 +255,30 @@ func TestUserRolesAggregateIntoViewAndEdit(t *testing.T) {
 		}
 	}
 	pipeline := func() *unstructured.Unstructured { return pipelineObj.DeepCopy() }
-	cluster := clusterObj.DeepCopy()
 
 	check := func(what string, err error, allowed bool) {
 		t.Helper()
 		switch {
 		case allowed && err != nil:
 			t.Errorf("%s: %v; want it allowed", what, err)
-		case !allowed && !isForbidden(err):
+		case !allowed && !apierrors.IsForbidden(err):
 			t.Errorf("%s: %v; want it forbidden", what, err)
 		}
 	}
 	check("vera creates a pipeline", vera.Create(ctx, pipeline()), false)
 	check("eddie creates a pipeline", eddie.Create(ctx, pipeline()), true)
-	check("eddie creates a cluster", eddie.Create(ctx, cluster), true)
+	check("eddie creates a cluster", eddie.Create(ctx, clusterObj.DeepCopy()), true)
 	check("vera reads the pipeline", vera.Get(ctx, client.ObjectKeyFromObject(pipelineObj), pipeline()), true)
 	check("vera lists clusters", vera.List(ctx, &v1alpha1.KafkaClusterList{}, client.InNamespace(team)), true)
 	check("vera lists pipelines elsewhere", vera.List(ctx, &v1alpha1.KafkaPipelineList{}, client.InNamespace("default")), false)
-	patch := client.RawPatch("application/merge-patch+json", []byte(`{"spec":{"suspend":true}}`))
+	patch := client.RawPatch(types.MergePatchType, []byte(`{"spec":{"suspend":true}}`))
 	check("vera suspends the pipeline", vera.Patch(ctx, pipeline(), patch), false)
 	check("eddie suspends the pipeline", eddie.Patch(ctx, pipeline(), patch), true)
-	status := client.RawPatch("application/merge-patch+json", []byte(`{"status":{"observedGeneration":1}}`))
+	status := client.RawPatch(types.MergePatchType, []byte(`{"status":{"observedGeneration":1}}`))
 	check("eddie writes the pipeline's status", eddie.Status().Patch(ctx, pipeline(), status), false)
 	check("vera deletes the pipeline", vera.Delete(ctx, pipeline()), false)
 	check("eddie deletes the pipeline", eddie.Delete(ctx, pipeline()), true)
 }
-
-// isForbidden reports whether the API server refused a request for lack of permission.
-func isForbidden(err error) bool { return apierrors.IsForbidden(err) }
 
 // createNamespace creates a namespace unless it exists.
 func createNamespace(ctx context.Context, t *testing.T, c client.Client, name string) {
