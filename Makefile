@@ -10,9 +10,12 @@ LOCALBIN ?= $(CURDIR)/bin
 K8S_BIN_DIR ?= $(LOCALBIN)/k8s
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 KUSTOMIZE ?= $(LOCALBIN)/kustomize
+PROMTOOL ?= $(LOCALBIN)/promtool
 
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
 KUSTOMIZE_VERSION ?= v5.8.2
+# The same Prometheus version as go.mod's, whose rule manager the alert tests also run in-process.
+PROMETHEUS_VERSION ?= $(shell go list -m -f '{{.Version}}' github.com/prometheus/prometheus)
 
 # Test settings: envtest finds kube-apiserver and etcd here.
 export KUBEBUILDER_ASSETS := $(K8S_BIN_DIR)
@@ -53,7 +56,7 @@ vet: ## Run go vet.
 ##@ Test
 
 .PHONY: test
-test: k8s-bins lambda-zips kustomize test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
+test: k8s-bins lambda-zips kustomize promtool test-deps ## Run every test: unit, localaws, conformance (AWS CLI, boto3), envtest and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-deps
@@ -99,6 +102,11 @@ k8s-bins: ## Build kube-apiserver, etcd and kubectl into bin/k8s.
 controller-gen: $(CONTROLLER_GEN) ## Install controller-gen.
 $(CONTROLLER_GEN):
 	GOBIN=$(LOCALBIN) GOTOOLCHAIN=local go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
+
+.PHONY: promtool
+promtool: $(PROMTOOL) ## Install promtool (checks and unit-tests the alert rules in config/monitoring).
+$(PROMTOOL):
+	GOBIN=$(LOCALBIN) GOTOOLCHAIN=local go install github.com/prometheus/prometheus/cmd/promtool@$(PROMETHEUS_VERSION)
 
 .PHONY: kustomize
 kustomize: $(KUSTOMIZE) ## Install kustomize.

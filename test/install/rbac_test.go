@@ -149,6 +149,7 @@ func runAs(t *testing.T, rbac []*unstructured.Unstructured, sa string) {
 	if err := stack.WaitReady(wait, nil, cluster, pipeline); err != nil {
 		fatal("config/samples", err)
 	}
+	checkMonitoringSelectsRealSeries(t)
 	for _, o := range []client.Object{pipeline, cluster} {
 		if err := stack.Client.Delete(ctx, o); err != nil {
 			fatal("deleting "+o.GetName(), err)
