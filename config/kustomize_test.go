@@ -249,3 +249,30 @@ func TestArgoCDComponentAddsTheHealthCheckForBothKinds(t *testing.T) {
 		}
 	}
 }
+
+func TestMonitoringBuildsTheAlertsScrapeAndDashboard(t *testing.T) {
+	objs := build(t, "monitoring")
+	var cm corev1.ConfigMap
+	find(t, objs, "ConfigMap", "kafka-pipeline-grafana-dashboard", &cm)
+	dashboard, err := os.ReadFile(filepath.Join("monitoring", "grafana_dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cm.Namespace != namespace || cm.Labels["grafana_dashboard"] != "1" || cm.Data["grafana_dashboard.json"] != string(dashboard) {
+		t.Errorf("the dashboard ConfigMap is not grafana_dashboard.json labelled grafana_dashboard=1 in %s", namespace)
+	}
+	var rule, monitor unstructured.Unstructured
+	find(t, objs, "PrometheusRule", "kafka-pipeline-alerts", &rule)
+	find(t, objs, "ServiceMonitor", "kafka-pipeline-controller-manager-metrics", &monitor)
+	var svc corev1.Service
+	find(t, build(t, "default"), "Service", "kafka-pipeline-controller-manager-metrics", &svc)
+	selector, _, _ := unstructured.NestedStringMap(monitor.Object, "spec", "selector", "matchLabels")
+	for k, v := range selector {
+		if svc.Labels[k] != v {
+			t.Errorf("the ServiceMonitor selects %s=%s, which the metrics Service lacks", k, v)
+		}
+	}
+	if rule.GetNamespace() != namespace || monitor.GetNamespace() != namespace {
+		t.Errorf("monitoring objects are outside %s", namespace)
+	}
+}
