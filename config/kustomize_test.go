@@ -29,35 +29,19 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/manifests"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/manifests/manifeststest"
 )
 
 const namespace = "kafka-pipeline-system"
 
-// build runs `bin/kustomize build dir` and returns the objects, skipping the test when kustomize is not built.
+// build runs `bin/kustomize build dir`, skipping the test when kustomize is not built.
 func build(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	kustomize, err := filepath.Abs(filepath.Join("..", "bin", "kustomize"))
-	if err != nil {
-		t.Fatalf("locating kustomize: %v", err)
-	}
-	if _, err := os.Stat(kustomize); err != nil {
-		t.Skipf("bin/kustomize is missing (run `make kustomize`): %v", err)
-	}
-	objs, err := manifests.Kustomize(kustomize, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return objs
+	return manifeststest.Kustomize(t, "..", dir)
 }
 
-// find returns the one object of kind, converted into into.
-func find(t *testing.T, objs []*unstructured.Unstructured, kind, name string, into any) {
-	t.Helper()
-	if err := manifests.Find(objs, kind, name, into); err != nil {
-		t.Fatal(err)
-	}
-}
+// find converts the object of kind and name into into.
+var find = manifeststest.Find
 
 func TestDefaultInstallsAHardenedManager(t *testing.T) {
 	objs := build(t, "default")

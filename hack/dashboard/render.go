@@ -23,7 +23,7 @@ const (
 	width      = 1440.0
 	rowHeight  = 30.0
 	gap        = 8.0
-	maxSeries  = 6
+	maxSeries  = 8
 	background = "#111217"
 	panelFill  = "#181b1f"
 	textColor  = "#ccccdc"
@@ -109,7 +109,8 @@ func rangeLines(engine *promql.Engine, db storage.Queryable, query, legend strin
 	}
 	var out []line
 	for _, s := range matrix {
-		out = append(out, line{legend: expandLegend(legend, s.Metric), points: s.Floats})
+		// The engine reuses the points' memory once the query is closed.
+		out = append(out, line{legend: expandLegend(legend, s.Metric), points: slices.Clone(s.Floats)})
 	}
 	return out, nil
 }
@@ -141,13 +142,14 @@ func tableRows(engine *promql.Engine, db storage.Queryable, p manifests.Panel, a
 			return nil, fmt.Errorf("panel %q: %w", p.Title, res.Err)
 		}
 		vector, err := res.Vector()
-		q.Close()
 		if err != nil {
+			q.Close()
 			return nil, fmt.Errorf("panel %q: %w", p.Title, err)
 		}
 		for _, s := range vector {
 			rows = append(rows, []string{s.Metric.Get("kind"), s.Metric.Get("namespace"), s.Metric.Get("name")})
 		}
+		q.Close()
 	}
 	slices.SortFunc(rows, func(a, b []string) int { return strings.Compare(strings.Join(a, "/"), strings.Join(b, "/")) })
 	return rows, nil
@@ -184,7 +186,9 @@ func drawTimeSeries(b *strings.Builder, title, unit string, x, y, w, h float64, 
 	peak := func(l line) float64 {
 		m := 0.0
 		for _, p := range l.points {
-			m = max(m, p.F)
+			if !math.IsNaN(p.F) { // histogram_quantile of a window without observations
+				m = max(m, p.F)
+			}
 		}
 		return m
 	}
@@ -229,8 +233,10 @@ func drawTimeSeries(b *strings.Builder, title, unit string, x, y, w, h float64, 
 		fmt.Fprintf(b, `<polyline fill="none" stroke="%s" stroke-width="1.5" points="%s"/>`+"\n", color, strings.Join(pts, " "))
 		ly := py + ph + 30 + float64(i)*14
 		last := math.NaN()
-		if n := len(l.points); n > 0 {
-			last = l.points[n-1].F
+		for _, p := range l.points {
+			if !math.IsNaN(p.F) {
+				last = p.F
+			}
 		}
 		fmt.Fprintf(b, `<rect x="%.1f" y="%.1f" width="12" height="3" fill="%s"/>`+"\n", x+12, ly-4, color)
 		fmt.Fprintf(b, `<text x="%.1f" y="%.1f" font-size="11" fill="%s">%s</text>`+"\n", x+30, ly, textColor, html.EscapeString(l.legend))

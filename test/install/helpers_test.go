@@ -5,13 +5,13 @@
 package install
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/manifests"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/manifests/manifeststest"
 )
 
 const (
@@ -40,24 +40,8 @@ func renderChart(t *testing.T, values map[string]any) []*unstructured.Unstructur
 // kustomize builds a config/ base with bin/kustomize, skipping the test when it is not built.
 func kustomize(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	bin, err := filepath.Abs(filepath.Join(root, "bin", "kustomize"))
-	if err != nil {
-		t.Fatalf("locating kustomize: %v", err)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Skipf("bin/kustomize is missing (run `make kustomize`): %v", err)
-	}
-	objs, err := manifests.Kustomize(bin, filepath.Join(root, "config", dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return objs
+	return manifeststest.Kustomize(t, root, filepath.Join(root, "config", dir))
 }
 
 // find converts the object of kind and name into into, failing the test when there is none.
-func find(t *testing.T, objs []*unstructured.Unstructured, kind, name string, into any) {
-	t.Helper()
-	if err := manifests.Find(objs, kind, name, into); err != nil {
-		t.Fatal(err)
-	}
-}
+var find = manifeststest.Find
