@@ -1,6 +1,7 @@
 package install
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -107,7 +108,7 @@ func runAs(t *testing.T, rbac []*unstructured.Unstructured, sa string) {
 	defer cancel(nil)
 	refused := &forbidden{first: cancel}
 	stack, err := devstack.Start(ctx, devstack.Options{Root: must(filepath.Abs(root)), AWSAddr: "127.0.0.1:0",
-		Kubeconfig: filepath.Join(t.TempDir(), "kubeconfig"), Log: testWriter{t},
+		Kubeconfig: filepath.Join(t.TempDir(), "kubeconfig"), Log: newStackLog(t),
 		BeforeManager: func(ctx context.Context, s *devstack.Stack) error {
 			applyAll(ctx, t, s.Client, "install", rbac)
 			return nil
@@ -171,12 +172,29 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// testWriter sends the stack's logs to the test's log, shown when it fails or with -v.
-type testWriter struct{ t *testing.T }
+// stackLog keeps the stack's logs and shows them when the test fails. It outlives the test (the stack
+// sets controller-runtime's global logger), so it never writes to the test after it ends.
+type stackLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
+func newStackLog(t *testing.T) *stackLog {
+	l := &stackLog{}
+	t.Cleanup(func() {
+		if t.Failed() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			t.Logf("the stack's log:\n%s", l.buf.String())
+		}
+	})
+	return l
+}
+
+func (l *stackLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
 }
 
 // TestUserRolesAggregateIntoViewAndEdit binds people to the built-in view and edit ClusterRoles — with the
