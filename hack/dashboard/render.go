@@ -47,7 +47,6 @@ func render(db storage.Queryable, dir string, start, end time.Time, step time.Du
 		return err
 	}
 	engine := promql.NewEngine(promql.EngineOpts{MaxSamples: 50_000_000, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
-	rate := strings.NewReplacer("$__rate_interval", rateInterval)
 	var body strings.Builder
 	bottom := 0.0
 	for _, p := range d.Panels {
@@ -59,15 +58,15 @@ func render(db storage.Queryable, dir string, start, end time.Time, step time.Du
 			fmt.Fprintf(&body, `<text x="%.0f" y="%.0f" font-size="16" font-weight="600" fill="%s">%s</text>`+"\n", x+4, y+20, textColor, html.EscapeString(p.Title))
 			continue
 		case "table":
-			rows, err := tableRows(engine, db, p, end)
+			rows, err := tableRows(engine, db, p, end, rateInterval)
 			if err != nil {
 				return err
 			}
 			drawTable(&body, p.Title, x, y, w, h, rows)
 		default:
 			var lines []line
-			for _, t := range p.Targets {
-				ls, err := rangeLines(engine, db, rate.Replace(t.Expr), t.LegendFormat, start, end, step)
+			for _, q := range p.Queries(rateInterval) {
+				ls, err := rangeLines(engine, db, q.Query, q.Legend, start, end, step)
 				if err != nil {
 					return fmt.Errorf("panel %q: %w", p.Title, err)
 				}
@@ -129,10 +128,10 @@ func expandLegend(format string, l labels.Labels) string {
 
 // tableRows evaluates a table panel's instant query at the end of the window: kind, namespace and name of
 // every series.
-func tableRows(engine *promql.Engine, db storage.Queryable, p manifests.Panel, at time.Time) ([][]string, error) {
+func tableRows(engine *promql.Engine, db storage.Queryable, p manifests.Panel, at time.Time, rateInterval string) ([][]string, error) {
 	var rows [][]string
-	for _, t := range p.Targets {
-		q, err := engine.NewInstantQuery(context.Background(), db, nil, t.Expr, at)
+	for _, e := range p.Queries(rateInterval) {
+		q, err := engine.NewInstantQuery(context.Background(), db, nil, e.Query, at)
 		if err != nil {
 			return nil, fmt.Errorf("panel %q: %w", p.Title, err)
 		}

@@ -18,9 +18,9 @@ const (
 	RuleFile = "prometheus_rule.yaml"
 )
 
-// grafanaVariables are the dashboard's Grafana variables with the values they are evaluated with outside
-// Grafana.
-var grafanaVariables = strings.NewReplacer("$__rate_interval", "5m", "$__interval", "1m", "${__rate_interval}", "5m")
+// RateInterval is what Grafana's $__rate_interval stands for when the expressions are checked: the alerts'
+// window.
+const RateInterval = "5m"
 
 // Expr is one PromQL expression of the dashboard or the alerts.
 type Expr struct {
@@ -81,11 +81,12 @@ func ReadDashboard(dir string) (Dashboard, error) {
 	return d, nil
 }
 
-// Queries are a panel's expressions, Grafana variables replaced.
-func (p Panel) Queries() []Expr {
+// Queries are a panel's expressions with Grafana's $__rate_interval replaced by rateInterval.
+func (p Panel) Queries(rateInterval string) []Expr {
+	vars := strings.NewReplacer("${__rate_interval}", rateInterval, "$__rate_interval", rateInterval)
 	var out []Expr
 	for _, t := range p.Targets {
-		out = append(out, Expr{Source: "dashboard: " + p.Title, Legend: t.LegendFormat, Query: grafanaVariables.Replace(t.Expr)})
+		out = append(out, Expr{Source: "dashboard: " + p.Title, Legend: t.LegendFormat, Query: vars.Replace(t.Expr)})
 	}
 	return out
 }
@@ -118,7 +119,7 @@ func MonitoringExprs(dir string) ([]Expr, error) {
 	}
 	var out []Expr
 	for _, p := range d.Panels {
-		out = append(out, p.Queries()...)
+		out = append(out, p.Queries(RateInterval)...)
 	}
 	groups, err := RuleGroups(dir)
 	if err != nil {
