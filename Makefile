@@ -11,9 +11,12 @@ LOCALBIN ?= $(CURDIR)/bin
 K8S_BIN_DIR ?= $(LOCALBIN)/k8s
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
 KUSTOMIZE ?= $(LOCALBIN)/kustomize
+PROMTOOL ?= $(LOCALBIN)/promtool
 
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
 KUSTOMIZE_VERSION ?= v5.8.2
+# The same Prometheus version as go.mod's, whose rule manager the alert tests also run in-process.
+PROMETHEUS_VERSION ?= $(shell go list -m -f '{{.Version}}' github.com/prometheus/prometheus)
 
 # Test settings: envtest finds kube-apiserver and etcd here.
 export KUBEBUILDER_ASSETS := $(K8S_BIN_DIR)
@@ -36,6 +39,11 @@ help: ## Show the targets.
 .PHONY: manifests
 manifests: controller-gen ## Generate CRDs and RBAC from the markers.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/..." paths="./controllers/..." output:crd:artifacts:config=config/crd/bases
+	hack/sync-chart.sh
+
+.PHONY: chart
+chart: ## Copy the CRDs, RBAC rules, alerts and dashboard from config/ into charts/kafka-pipeline-operator.
+	hack/sync-chart.sh
 
 .PHONY: generate
 generate: controller-gen ## Generate DeepCopy methods from the API types.
@@ -52,7 +60,7 @@ vet: ## Run go vet.
 ##@ Test
 
 .PHONY: test
-test: k8s-bins lambda-zips kustomize test-deps test-deps-js ## Run every test: unit, localaws, conformance (AWS CLI, boto3, JS SDK), envtest and e2e.
+test: k8s-bins lambda-zips kustomize promtool test-deps test-deps-js ## Run every test: unit, localaws, conformance (AWS CLI, boto3, JS SDK, Kafka clients), envtest, install and e2e.
 	go test $(GO_TEST_FLAGS) ./...
 
 .PHONY: test-image
@@ -134,6 +142,11 @@ k8s-bins: ## Build kube-apiserver, etcd and kubectl into bin/k8s.
 controller-gen: $(CONTROLLER_GEN) ## Install controller-gen.
 $(CONTROLLER_GEN):
 	GOBIN=$(LOCALBIN) GOTOOLCHAIN=local go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)
+
+.PHONY: promtool
+promtool: $(PROMTOOL) ## Install promtool (checks and unit-tests the alert rules in config/monitoring).
+$(PROMTOOL):
+	GOBIN=$(LOCALBIN) GOTOOLCHAIN=local go install github.com/prometheus/prometheus/cmd/promtool@$(PROMETHEUS_VERSION)
 
 .PHONY: kustomize
 kustomize: $(KUSTOMIZE) ## Install kustomize.

@@ -18,11 +18,7 @@ limitations under the License.
 package config_test
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -32,58 +28,20 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/manifests/manifeststest"
 )
 
 const namespace = "kafka-pipeline-system"
 
-// build runs `bin/kustomize build dir` and returns the objects, skipping the test when kustomize is not built.
+// build runs `bin/kustomize build dir`, skipping the test when kustomize is not built.
 func build(t *testing.T, dir string) []*unstructured.Unstructured {
 	t.Helper()
-	kustomize, err := filepath.Abs(filepath.Join("..", "bin", "kustomize"))
-	if err != nil {
-		t.Fatalf("locating kustomize: %v", err)
-	}
-	if _, err := os.Stat(kustomize); err != nil {
-		t.Skipf("bin/kustomize is missing (run `make kustomize`): %v", err)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(kustomize, "build", dir)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("kustomize build %s: %v\n%s", dir, err, stderr.String())
-	}
-	var objs []*unstructured.Unstructured
-	dec := utilyaml.NewYAMLOrJSONDecoder(&stdout, 4096)
-	for {
-		obj := &unstructured.Unstructured{}
-		err := dec.Decode(&obj.Object)
-		if errors.Is(err, io.EOF) {
-			return objs
-		}
-		if err != nil {
-			t.Fatalf("decoding kustomize output: %v", err)
-		}
-		if len(obj.Object) > 0 {
-			objs = append(objs, obj)
-		}
-	}
+	return manifeststest.Kustomize(t, "..", dir)
 }
 
-// find returns the one object of kind, converted into into.
-func find(t *testing.T, objs []*unstructured.Unstructured, kind, name string, into any) {
-	t.Helper()
-	for _, o := range objs {
-		if o.GetKind() == kind && o.GetName() == name {
-			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(o.Object, into); err != nil {
-				t.Fatalf("converting %s %s: %v", kind, name, err)
-			}
-			return
-		}
-	}
-	t.Fatalf("kustomize output has no %s %s", kind, name)
-}
+// find converts the object of kind and name into into.
+var find = manifeststest.Find
 
 func TestDefaultInstallsAHardenedManager(t *testing.T) {
 	objs := build(t, "default")
@@ -273,5 +231,32 @@ func TestArgoCDComponentAddsTheHealthCheckForBothKinds(t *testing.T) {
 		if strings.TrimSpace(cm.Data[key]) != strings.TrimSpace(string(script)) {
 			t.Errorf("argocd-cm %s is not health.lua", key)
 		}
+	}
+}
+
+func TestMonitoringBuildsTheAlertsScrapeAndDashboard(t *testing.T) {
+	objs := build(t, "monitoring")
+	var cm corev1.ConfigMap
+	find(t, objs, "ConfigMap", "kafka-pipeline-grafana-dashboard", &cm)
+	dashboard, err := os.ReadFile(filepath.Join("monitoring", "grafana_dashboard.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cm.Namespace != namespace || cm.Labels["grafana_dashboard"] != "1" || cm.Data["grafana_dashboard.json"] != string(dashboard) {
+		t.Errorf("the dashboard ConfigMap is not grafana_dashboard.json labelled grafana_dashboard=1 in %s", namespace)
+	}
+	var rule, monitor unstructured.Unstructured
+	find(t, objs, "PrometheusRule", "kafka-pipeline-alerts", &rule)
+	find(t, objs, "ServiceMonitor", "kafka-pipeline-controller-manager-metrics", &monitor)
+	var svc corev1.Service
+	find(t, build(t, "default"), "Service", "kafka-pipeline-controller-manager-metrics", &svc)
+	selector, _, _ := unstructured.NestedStringMap(monitor.Object, "spec", "selector", "matchLabels")
+	for k, v := range selector {
+		if svc.Labels[k] != v {
+			t.Errorf("the ServiceMonitor selects %s=%s, which the metrics Service lacks", k, v)
+		}
+	}
+	if rule.GetNamespace() != namespace || monitor.GetNamespace() != namespace {
+		t.Errorf("monitoring objects are outside %s", namespace)
 	}
 }

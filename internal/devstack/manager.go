@@ -22,6 +22,9 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/lambda/builtin"
 )
 
+// leaderElectionID names the manager's lease, as cmd/manager's does.
+const leaderElectionID = "kafka-pipeline-operator.streaming.kafkapipeline.dev"
+
 // managerStopTimeout bounds how long Stop waits for the controllers to finish their reconciles.
 const managerStopTimeout = 30 * time.Second
 
@@ -39,19 +42,25 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	if opts.Poll > 0 {
 		controllers.ShortenWaits(opts.Poll)
 	}
-	cfg := s.REST
+	cfg := rest.CopyConfig(s.REST)
 	if opts.Unthrottled {
-		cfg = rest.CopyConfig(s.REST)
 		cfg.QPS, cfg.Burst = -1, 0
+	}
+	if opts.ManagerREST != nil {
+		opts.ManagerREST(cfg)
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme: Scheme,
 		// Several stacks may run one after another in one test process; controller names repeat.
 		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
 		// serveMetrics serves them when asked, on an address it can report even for port 0.
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		NewClient:              opts.NewClient,
+		Metrics:                       metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress:        "0",
+		NewClient:                     opts.NewClient,
+		LeaderElection:                opts.LeaderElectionNamespace != "",
+		LeaderElectionNamespace:       opts.LeaderElectionNamespace,
+		LeaderElectionID:              leaderElectionID,
+		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)

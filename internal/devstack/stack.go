@@ -87,6 +87,15 @@ type Options struct {
 	// NewClient makes the manager's Kubernetes client, for example one that counts its writes. Default
 	// controller-runtime's.
 	NewClient client.NewClientFunc
+	// ManagerREST adjusts the manager's Kubernetes configuration, a copy of the admin one: for example to
+	// impersonate the operator's service account, so the manager runs with the shipped RBAC only.
+	ManagerREST func(*rest.Config)
+	// BeforeManager runs once the Kubernetes API and localaws are up, before the manager starts: for example
+	// to apply the RBAC that ManagerREST's identity needs.
+	BeforeManager func(context.Context, *Stack) error
+	// LeaderElectionNamespace, when set, makes the manager elect a leader with a lease in that namespace, as
+	// cmd/manager --leader-elect does in its own.
+	LeaderElectionNamespace string
 	// Log receives the manager's and localaws's logs; nil discards them.
 	Log io.Writer
 	// MetricsAddr is where the manager serves its Prometheus metrics at /metrics (the AWS call metrics
@@ -143,6 +152,11 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	if err := s.startAWS(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
+	}
+	if opts.BeforeManager != nil {
+		if err := opts.BeforeManager(ctx, s); err != nil {
+			return nil, errors.Join(fmt.Errorf("preparing for the manager: %w", err), s.Stop())
+		}
 	}
 	if opts.WithoutManager {
 		return s, nil

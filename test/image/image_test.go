@@ -121,16 +121,23 @@ func runManager(ctx context.Context, t *testing.T, s *devstack.Stack, image stri
 	if err := os.WriteFile(mounted, kubeconfig, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The brokers' certificates chain to localaws's CA, which the manager trusts besides the system's roots.
+	ca := filepath.Join(t.TempDir(), "kafka-ca.pem")
+	if err := os.WriteFile(ca, s.Local.KafkaCA, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	c := &container{name: fmt.Sprintf("kafka-pipeline-image-test-%d", os.Getpid()),
 		probeAddr: freeAddr(t), metricsAddr: freeAddr(t)}
 	args := []string{"run", "--detach", "--name", c.name, "--network", "host", "--read-only",
 		"--ulimit", "nofile=" + limit(t, unix.RLIMIT_NOFILE, 0), "--ulimit", "nproc=" + limit(t, unix.RLIMIT_NPROC, maxProcs),
 		"--volume", mounted + ":/etc/kubeconfig:ro",
+		"--volume", ca + ":/etc/localaws/kafka-ca.pem:ro",
+		"--env", "AWS_CA_BUNDLE=/etc/localaws/kafka-ca.pem",
 		"--env", "KUBECONFIG=/etc/kubeconfig",
 		"--env", "AWS_ENDPOINT_URL=" + s.Endpoint,
 		"--env", "AWS_ACCESS_KEY_ID=test", "--env", "AWS_SECRET_ACCESS_KEY=test",
 		image,
-		"--region=" + s.Region, "--cluster-id=image-test", "--kafka-tls=false", "--iam-propagation-delay=1s",
+		"--region=" + s.Region, "--cluster-id=image-test", "--iam-propagation-delay=1s",
 		"--metrics-bind-address=" + c.metricsAddr, "--health-probe-bind-address=" + c.probeAddr}
 	// Registered first: a failed run can leave a created container behind.
 	t.Cleanup(func() {
