@@ -1,5 +1,5 @@
 // Package adminclient is a small Go client for localaws's admin API, for tests and benchmarks: health,
-// state dump, reset, call counters, fault rules and run-time configuration.
+// state dump, reset, call counters, fault rules, hooks and run-time configuration.
 package adminclient
 
 import (
@@ -73,6 +73,35 @@ func (c *Client) RemoveFault(ctx context.Context, id string) error {
 // ClearFaults removes every fault rule.
 func (c *Client) ClearFaults(ctx context.Context) error {
 	return c.do(ctx, http.MethodDelete, "faults", nil, nil)
+}
+
+// AddHook adds a hook, which holds the next matching call until it is released, and returns it with its ID.
+func (c *Client) AddHook(ctx context.Context, h server.Hook) (server.Hook, error) {
+	var out server.Hook
+	return out, c.do(ctx, http.MethodPost, "hooks", h, &out)
+}
+
+// Hooks lists the hooks with the calls they hold.
+func (c *Client) Hooks(ctx context.Context) ([]server.Hook, error) {
+	var out []server.Hook
+	return out, c.do(ctx, http.MethodGet, "hooks", nil, &out)
+}
+
+// WaitHook blocks until the hook has caught a call (with After, once the call has run) and returns it with
+// the call. It fails when the hook is released first or ctx ends.
+func (c *Client) WaitHook(ctx context.Context, id string) (server.Hook, error) {
+	var out server.Hook
+	return out, c.do(ctx, http.MethodGet, "hooks/"+id+"/wait", nil, &out)
+}
+
+// ReleaseHook removes a hook and lets the call it holds go on.
+func (c *Client) ReleaseHook(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "hooks/"+id, nil, nil)
+}
+
+// ReleaseHooks removes every hook and lets the calls they hold go on.
+func (c *Client) ReleaseHooks(ctx context.Context) error {
+	return c.do(ctx, http.MethodDelete, "hooks", nil, nil)
 }
 
 // Config returns the run-time configuration.
