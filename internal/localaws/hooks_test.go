@@ -97,34 +97,46 @@ func TestHookAfterHoldsTheAnswerOfACallThatRan(t *testing.T) {
 	must(t, <-done, "CreateQueue after the release")
 }
 
-func TestHookClientGone(t *testing.T) {
+func TestHookHeldCallNotAnswered(t *testing.T) {
 	inst := startLocalAWS(t, localaws.Options{Profile: "instant"})
 	admin := adminclient.New(inst.Endpoint)
 	c := newClients(sdkConfig(inst, 1))
 	for _, tc := range []struct {
-		after   bool
-		queue   string
+		queue string
+		after bool
+		// drop drops the hook; otherwise the client goes away.
+		drop    bool
 		created bool
 		status  int
 	}{
 		// Held after it ran, the call took effect and its answer is lost.
-		{after: true, queue: "lost-answer", created: true, status: http.StatusOK},
+		{queue: "client-gone-after", after: true, created: true, status: http.StatusOK},
+		{queue: "dropped-after", after: true, drop: true, created: true, status: http.StatusOK},
 		// Held before it ran, the call never runs.
-		{after: false, queue: "never-ran", created: false, status: server.StatusClientGone},
+		{queue: "client-gone-before", status: server.StatusNeverRan},
+		{queue: "dropped-before", drop: true, status: server.StatusNeverRan},
 	} {
 		t.Run(tc.queue, func(t *testing.T) {
 			must(t, admin.ResetCalls(t.Context()), "reset calls")
 			id := addHook(t, admin, server.Hook{Service: "sqs", Operations: []string{"CreateQueue"}, After: tc.after})
 			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
 			done := createQueue(ctx, c, tc.queue)
 			_, err := admin.WaitHook(t.Context(), id)
 			must(t, err, "wait for the hook")
-			cancel()
-			if err := <-done; !errors.Is(err, context.Canceled) {
-				t.Fatalf("CreateQueue whose client went away returned %v, want context.Canceled", err)
+			if tc.drop {
+				must(t, admin.DropHook(t.Context(), id), "drop the hook")
+				if err := <-done; err == nil || errors.Is(err, context.Canceled) {
+					t.Fatalf("CreateQueue whose hook was dropped returned %v, want a broken connection", err)
+				}
+			} else {
+				cancel()
+				if err := <-done; !errors.Is(err, context.Canceled) {
+					t.Fatalf("CreateQueue whose client went away returned %v, want context.Canceled", err)
+				}
 			}
 			// The server counts the call when its handler returns, which it does once it sees the client gone.
-			eventually(t, 10*time.Second, "the abandoned call is counted", func() (bool, string) {
+			eventually(t, 10*time.Second, "the unanswered call is counted", func() (bool, string) {
 				calls, err := admin.Calls(t.Context())
 				must(t, err, "calls")
 				return countOf(calls, "sqs", "CreateQueue", tc.status) == 1, fmt.Sprintf("calls %+v", calls)
@@ -132,7 +144,9 @@ func TestHookClientGone(t *testing.T) {
 			if got := queueExists(t, c, tc.queue); got != tc.created {
 				t.Fatalf("queue %s exists = %v, want %v", tc.queue, got, tc.created)
 			}
-			must(t, admin.ReleaseHook(t.Context(), id), "release the hook")
+			if !tc.drop {
+				must(t, admin.ReleaseHook(t.Context(), id), "release the hook")
+			}
 		})
 	}
 }

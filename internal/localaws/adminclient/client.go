@@ -99,6 +99,12 @@ func (c *Client) ReleaseHook(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodDelete, "hooks/"+id, nil, nil)
 }
 
+// DropHook removes a hook and closes the connection of the call it holds: a call held before it ran never
+// runs; the answer of a call held after it ran is lost.
+func (c *Client) DropHook(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "hooks/"+id+"?drop=true", nil, nil)
+}
+
 // ReleaseHooks removes every hook and lets the calls they hold go on.
 func (c *Client) ReleaseHooks(ctx context.Context) error {
 	return c.do(ctx, http.MethodDelete, "hooks", nil, nil)

@@ -133,8 +133,8 @@ func (s *Server) Reset() {
 	s.hooks.clear()
 }
 
-// serveHooks serves hooks/ (list, add, release all) and hooks/<id> (release one), and hooks/<id>/wait,
-// which answers the hook once it has caught its call.
+// serveHooks serves hooks/ (list, add, release all) and hooks/<id> (release one, or with ?drop=true drop
+// it), and hooks/<id>/wait, which answers the hook once it has caught its call.
 func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request, rest string) {
 	id, wait := strings.CutSuffix(rest, "/wait")
 	switch {
@@ -169,7 +169,7 @@ func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request, rest string)
 			writeAdmin(w, http.StatusOK, caught)
 		}
 	case !wait && r.Method == http.MethodDelete:
-		if !s.hooks.release(id) {
+		if !s.hooks.release(id, r.URL.Query().Get("drop") == "true") {
 			adminError(w, http.StatusNotFound, "no hook %q", id)
 			return
 		}

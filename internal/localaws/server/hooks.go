@@ -11,14 +11,16 @@ import (
 	"sync"
 )
 
-// StatusClientGone is the status counted for a call whose client went away while a hook held it before it
-// ran: the call never ran and nothing was answered (the code nginx logs for the same case).
-const StatusClientGone = 499
+// StatusNeverRan is the status counted for a call a hook held before it ran and that never ran: its client
+// went away or the hook dropped it, and nothing was answered (the code nginx logs for a client gone).
+const StatusNeverRan = 499
 
-// Hook holds one matching call until the hook is released, so a test can act at an exact point of a
-// client's sequence of calls: kill the client while its call waits to run, or once the call has taken
-// effect but before its answer is sent, which loses the answer as a dropped connection would. A hook holds
-// the first matching call only; later calls pass. Releasing (removing) the hook lets the held call go on.
+// Hook holds one matching call until the hook is released or dropped, so a test can act at an exact point
+// of a client's sequence of calls: kill the client while its call waits to run, or once the call has taken
+// effect but before its answer is sent. A hook holds the first matching call only; later calls pass.
+// Releasing the hook removes it and lets the held call go on; dropping it removes it and closes the held
+// call's connection instead, so a call held before it runs never runs, and the answer of one held after it
+// ran is lost, as on a broken connection.
 type Hook struct {
 	// ID identifies the hook; set by the server when the hook is added.
 	ID string `json:"id,omitempty"`
@@ -75,8 +77,9 @@ type hook struct {
 	claimed bool
 	// held is closed when the hook has caught its call (with After, once the call has run).
 	held chan struct{}
-	// released is closed when the hook is removed.
+	// released is closed when the hook is removed; dropped, set before, says the held call must not go on.
 	released chan struct{}
+	dropped  bool
 }
 
 type hookSet struct {
@@ -121,12 +124,14 @@ func (s *hookSet) find(id string) *hook {
 	return nil
 }
 
-// release removes a hook and lets its held call go on; false when there is no such hook.
-func (s *hookSet) release(id string) bool {
+// release removes a hook and lets its held call go on, or with drop ends it; false when there is no such
+// hook.
+func (s *hookSet) release(id string, drop bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, h := range s.hooks {
 		if h.ID == id {
+			h.dropped = drop
 			close(h.released)
 			s.hooks = append(s.hooks[:i], s.hooks[i+1:]...)
 			return true
@@ -187,11 +192,11 @@ func (s *hookSet) wait(ctx context.Context, h *hook) (Hook, error) {
 	}
 }
 
-// hold blocks until the hook is released (true) or the held call's client goes away (false).
+// hold blocks until the hook is released (true) or dropped, or the held call's client goes away (false).
 func (h *hook) hold(ctx context.Context) bool {
 	select {
 	case <-h.released:
-		return true
+		return !h.dropped
 	case <-ctx.Done():
 		return false
 	}

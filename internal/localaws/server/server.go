@@ -163,12 +163,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.finish(c, rec, start)
 		return
 	}
-	s.runHooked(c, rec, h)
+	held := s.runHooked(c, rec, h)
 	s.finish(c, rec, start)
+	if !held {
+		// A dropped call ends with its connection closed and nothing answered.
+		panic(http.ErrAbortHandler)
+	}
 }
 
-// runHooked runs the call's handler, held by the first hook that matches it, if any.
-func (s *Server) runHooked(c *wire.Call, rec *statusRecorder, h wire.Handler) {
+// runHooked runs the call's handler, held by the first hook that matches it, if any. It returns false when
+// the hook dropped the call or its client went away while it was held: then nothing is answered (with a
+// hook held before the call ran, the call did not run either).
+func (s *Server) runHooked(c *wire.Call, rec *statusRecorder, h wire.Handler) bool {
 	hk := s.hooks.claim(c.Service, c.Operation)
 	switch {
 	case hk == nil:
@@ -176,8 +182,8 @@ func (s *Server) runHooked(c *wire.Call, rec *statusRecorder, h wire.Handler) {
 	case !hk.After:
 		s.hooks.caught(hk, c.Service, c.Operation, 0)
 		if !hk.hold(c.R.Context()) {
-			rec.status = StatusClientGone
-			return
+			rec.status = StatusNeverRan
+			return false
 		}
 		s.run(c, h)
 	default:
@@ -186,10 +192,12 @@ func (s *Server) runHooked(c *wire.Call, rec *statusRecorder, h wire.Handler) {
 		rec.ResponseWriter = answer
 		s.run(c, h)
 		s.hooks.caught(hk, c.Service, c.Operation, rec.status)
-		if hk.hold(c.R.Context()) {
-			answer.sendTo(w)
+		if !hk.hold(c.R.Context()) {
+			return false
 		}
+		answer.sendTo(w)
 	}
+	return true
 }
 
 func (s *Server) run(c *wire.Call, h wire.Handler) {
