@@ -83,6 +83,9 @@ type Options struct {
 	NewClient client.NewClientFunc
 	// Log receives the manager's and localaws's logs; nil discards them.
 	Log io.Writer
+	// NoManager starts the Kubernetes API and localaws only, for a manager that runs elsewhere, for example
+	// as its own process with the stack's Kubeconfig and Endpoint. The manager's options above are unused.
+	NoManager bool
 }
 
 // Stack is a running local operator: Kubernetes API, localaws and the manager.
@@ -112,8 +115,8 @@ type Stack struct {
 	stopManager func() error
 }
 
-// Start starts the Kubernetes API, localaws and the manager, in that order. Stop releases them; Start
-// cleans up after itself when it fails. ctx bounds the stack's lifetime.
+// Start starts the Kubernetes API, localaws and (unless NoManager) the manager, in that order. Stop
+// releases them; Start cleans up after itself when it fails. ctx bounds the stack's lifetime.
 func Start(ctx context.Context, opts Options) (*Stack, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -134,6 +137,9 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	}
 	if err := s.startAWS(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
+	}
+	if opts.NoManager {
+		return s, nil
 	}
 	if err := s.startManager(ctx, opts); err != nil {
 		return nil, errors.Join(err, s.Stop())
