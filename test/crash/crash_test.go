@@ -4,7 +4,8 @@
 //
 // The manager runs as its own OS process (cmd/manager, built once per run with the built-in processor
 // embedded) against kube-apiserver and etcd and an in-process localaws (internal/devstack without its
-// manager). A KafkaCluster with a network of its own (VPC, three subnets, internet gateway, Elastic IP, NAT
+// manager) whose clusters, NAT gateways, functions, pipes and mappings take a few hundred milliseconds to
+// be created or deleted. A KafkaCluster with a network of its own (VPC, three subnets, internet gateway, Elastic IP, NAT
 // gateway, route tables, security group, MSK Serverless cluster), then a pipeline delivering through an
 // EventBridge Pipe (dead-letter queue, two roles, function, pipe), then one delivering through a Lambda event
 // source mapping are created one after another, and deleted one after another in reverse. While each
@@ -35,7 +36,17 @@ import (
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/server"
 )
+
+// transitions give localaws's asynchronous transitions short but real durations, so that some restarts find
+// a resource still being created or deleted.
+var transitions = map[lifecycle.Kind]string{
+	lifecycle.ClusterCreate: "500ms", lifecycle.ClusterDelete: "300ms", lifecycle.NatGatewayCreate: "500ms",
+	lifecycle.NatGatewayDelete: "300ms", lifecycle.FunctionCreate: "300ms", lifecycle.PipeCreate: "300ms",
+	lifecycle.PipeDelete: "300ms", lifecycle.MappingCreate: "300ms", lifecycle.MappingDelete: "300ms",
+}
 
 func TestCrashConsistency(t *testing.T) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
@@ -52,6 +63,9 @@ func TestCrashConsistency(t *testing.T) {
 			t.Errorf("stopping the stack: %v", err)
 		}
 	})
+	if _, err := stack.Admin.SetConfig(t.Context(), server.ConfigPatch{Overrides: transitions}); err != nil {
+		t.Fatalf("setting localaws's transition times: %v", err)
+	}
 	bin := buildManager(t, stack.Root, t.TempDir())
 	t.Logf("stack started and manager built in %s", time.Since(start).Round(time.Second))
 
