@@ -1,25 +1,25 @@
-// Package crash proves that the manager is crash-consistent: killed with SIGKILL at any AWS call that
-// changes something and restarted, it finishes the job with exactly one of every resource and, on delete,
+// Package crash proves that the manager is crash-consistent: killed with SIGKILL at any AWS call that changes
+// something and restarted, it finishes the job with exactly the resources it should make and, on delete,
 // leaves nothing behind.
 //
 // The manager runs as its own OS process (cmd/manager, built once per run with the built-in processor
 // embedded) against kube-apiserver and etcd and an in-process localaws (internal/devstack without its
-// manager) whose clusters, NAT gateways, functions, pipes and mappings take a few hundred milliseconds to
-// be created or deleted. A KafkaCluster with a network of its own (VPC, three subnets, internet gateway, Elastic IP, NAT
-// gateway, route tables, security group, MSK Serverless cluster), then a pipeline delivering through an
-// EventBridge Pipe (dead-letter queue, two roles, function, pipe), then one delivering through a Lambda event
-// source mapping are created one after another, and deleted one after another in reverse. While each
+// manager) whose clusters, NAT gateways, functions, pipes and mappings take a few hundred milliseconds to be
+// created or deleted. A KafkaCluster with a network of its own (VPC, three subnets, internet gateway, Elastic
+// IP, NAT gateway, route tables, security group, MSK Serverless cluster), then a pipeline delivering through
+// an EventBridge Pipe (dead-letter queue, two roles, function, pipe), then one delivering through a Lambda
+// event source mapping are created one after another, and deleted one after another in reverse. While each
 // converges, a localaws hook catches the manager's next write (create, attach, associate, authorize, put,
 // delete, release, ...) that takes effect; the manager is killed there, restarted, and killed at the next
 // one, until the object is Ready (or gone) without another write. So every write of all three objects'
-// lifetimes is a kill point. Two variants run: the manager is killed right after a write's answer reached
-// it (at its next AWS call, held by a second hook), or while localaws holds the answer of a write that has
-// taken effect, so the manager never learns what it did and must find it again by its name and ownership
-// tags. With everything created and no manager running, the test asserts through the AWS APIs exact counts
-// of every resource kind (one of each: no duplicate, no orphan), that every object is Ready, and that each
-// status names the resources that exist; after the deletes, that nothing is left in localaws. Writes that
-// fail (deleting what is already gone) change nothing and are not kill points; topic creation goes through
-// the Kafka protocol, which has no hook, and is not one either.
+// lifetimes is a kill point. Two variants run: the manager is killed after a write's answer reached it (at
+// its next write, held by a second hook before it runs), or while localaws holds the answer of a write that
+// has taken effect, so the manager never learns what it did and must find it again by its name and ownership
+// tags. With everything created and no manager running, the test asserts through the AWS APIs exact counts of
+// every resource kind (what the three objects make and nothing more: no duplicate, no orphan), that every
+// object is Ready, and that each status names the resources that exist; after the deletes, that nothing is
+// left in localaws. Writes that fail (deleting what is already gone) change nothing and are not kill points;
+// topic creation goes through the Kafka protocol, which has no hook, and is not one either.
 package crash
 
 import (

@@ -32,7 +32,7 @@ type variant struct {
 	name string
 	// answerLost kills the manager while localaws holds the answer of a write that has taken effect: the
 	// manager never learns what it did. Otherwise the answer is delivered and the manager is killed at its
-	// next AWS call.
+	// next write, before it runs, or once the goal is reached.
 	answerLost bool
 }
 
@@ -74,9 +74,9 @@ func crashUntil(t *testing.T, stack *devstack.Stack, m *manager, v variant, reac
 		if len(points) > maxKillPoints {
 			t.Fatalf("not converged after %d kills: %s", maxKillPoints, describe(points))
 		}
-		write := addHook(t, stack, server.Hook{Operations: writeOperations, After: true})
+		first := addHook(t, stack, server.Hook{Operations: writeOperations, After: true})
 		m.start()
-		held, write := awaitEffect(t, stack, m, write, reached)
+		held, write := awaitEffect(t, stack, m, first, reached)
 		if held == nil {
 			releaseHook(t, stack, write)
 			m.stop()
@@ -88,9 +88,11 @@ func crashUntil(t *testing.T, stack *devstack.Stack, m *manager, v variant, reac
 			dropHook(t, stack, write)
 			continue
 		}
-		// Hold the manager's next AWS call, whatever it is, so the kill comes after the write's answer was
-		// read and before anything else reaches AWS. Dropped, the held call never runs.
-		next := addHook(t, stack, server.Hook{})
+		// Hold the manager's next write before it runs, so the kill comes after the answer was read (and
+		// whatever the manager records of it, recorded) and before anything else changes in AWS. Reads are
+		// let through: the other objects' reconciles read too, and must not take the hook. Dropped, the
+		// held write never runs.
+		next := addHook(t, stack, server.Hook{Operations: writeOperations})
 		releaseHook(t, stack, write)
 		await(t, stack, m, next, reached)
 		m.kill()

@@ -2,6 +2,7 @@ package crash
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -134,7 +135,8 @@ func (m *manager) kill() {
 	<-m.exited
 }
 
-// stop sends SIGTERM and waits until the manager has finished its reconciles and exited cleanly.
+// stop sends SIGTERM and waits until the manager has finished its reconciles and exited cleanly. A manager
+// that gets the signal before it has set up its handler (before it started anything) is ended by it.
 func (m *manager) stop() {
 	m.t.Helper()
 	if err := m.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -142,13 +144,23 @@ func (m *manager) stop() {
 	}
 	select {
 	case <-m.exited:
-		if m.err != nil {
+		if m.err != nil && !endedBy(m.err, syscall.SIGTERM) {
 			m.t.Fatalf("the manager exited with %v on SIGTERM", m.err)
 		}
 	case <-time.After(stopTimeout):
 		m.kill()
 		m.t.Fatalf("the manager did not stop within %s of SIGTERM", stopTimeout)
 	}
+}
+
+// endedBy reports whether a process's exit error says the signal ended it.
+func endedBy(err error, sig syscall.Signal) bool {
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		return false
+	}
+	status, ok := exit.Sys().(syscall.WaitStatus)
+	return ok && status.Signaled() && status.Signal() == sig
 }
 
 // startup matches the lines every start of the manager logs.
