@@ -16,8 +16,8 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
 )
 
-// Manager settings: waits short enough for localaws's instant transitions, a resync that never comes
-// during the test, and plaintext Kafka (the local brokers have no TLS).
+// Manager settings: waits short enough for localaws's transitions of a few hundred milliseconds, a resync
+// that never comes during the test, and plaintext Kafka (the local brokers have no TLS).
 const (
 	clusterID      = "crash"
 	transitionPoll = "200ms"
