@@ -35,7 +35,7 @@ func main() {
 func run() error {
 	var (
 		region, clusterID, metricsAddr, probeAddr string
-		resync, iamPropagation                    time.Duration
+		resync, iamPropagation, transitionPoll    time.Duration
 		concurrency                               int
 		leaderElect                               bool
 		kafkaCABundle                             string
@@ -44,6 +44,7 @@ func run() error {
 	flag.StringVar(&clusterID, "cluster-id", "default", "name of this Kubernetes cluster in ownership tags; give each cluster sharing an AWS account its own")
 	flag.DurationVar(&resync, "resync-period", 10*time.Minute, "how often a Ready object is re-read from AWS to repair drift (jittered; spec.resyncPeriod overrides)")
 	flag.DurationVar(&iamPropagation, "iam-propagation-delay", 10*time.Second, "time given to IAM after a role changes before services assume it")
+	flag.DurationVar(&transitionPoll, "transition-poll", 0, "how often a resource in transition (a cluster CREATING, a pipe UPDATING, ...) is looked at again; 0 keeps the built-in waits, which follow AWS")
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 4, "objects of one kind reconciled at once")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "elect a leader so only one replica reconciles")
 	flag.StringVar(&kafkaCABundle, "kafka-ca-bundle", os.Getenv("AWS_CA_BUNDLE"), "PEM file of CAs trusted for the Kafka brokers' certificates besides the system's (default $AWS_CA_BUNDLE)")
@@ -55,6 +56,9 @@ func run() error {
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
 	if region == "" {
 		return fmt.Errorf("no AWS region: set --region or AWS_REGION")
+	}
+	if transitionPoll > 0 {
+		controllers.ShortenWaits(transitionPoll)
 	}
 
 	scheme := runtime.NewScheme()

@@ -1,5 +1,5 @@
 // Package adminclient is a small Go client for localaws's admin API, for tests and benchmarks: health,
-// state dump, reset, call counters, fault rules, run-time configuration and the brokers' CA.
+// state dump, reset, call counters, fault rules, hooks, run-time configuration and the brokers' CA.
 package adminclient
 
 import (
@@ -78,6 +78,41 @@ func (c *Client) RemoveFault(ctx context.Context, id string) error {
 // ClearFaults removes every fault rule.
 func (c *Client) ClearFaults(ctx context.Context) error {
 	return c.do(ctx, http.MethodDelete, "faults", nil, nil)
+}
+
+// AddHook adds a hook, which holds the next matching call until it is released, and returns it with its ID.
+func (c *Client) AddHook(ctx context.Context, h server.Hook) (server.Hook, error) {
+	var out server.Hook
+	return out, c.do(ctx, http.MethodPost, "hooks", h, &out)
+}
+
+// Hooks lists the hooks with the calls they hold.
+func (c *Client) Hooks(ctx context.Context) ([]server.Hook, error) {
+	var out []server.Hook
+	return out, c.do(ctx, http.MethodGet, "hooks", nil, &out)
+}
+
+// WaitHook blocks until the hook has caught a call (with After, once the call has run) and returns it with
+// the call. It fails when the hook is released first or ctx ends.
+func (c *Client) WaitHook(ctx context.Context, id string) (server.Hook, error) {
+	var out server.Hook
+	return out, c.do(ctx, http.MethodGet, "hooks/"+id+"/wait", nil, &out)
+}
+
+// ReleaseHook removes a hook and lets the call it holds go on.
+func (c *Client) ReleaseHook(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "hooks/"+id, nil, nil)
+}
+
+// DropHook removes a hook and closes the connection of the call it holds: a call held before it ran never
+// runs; the answer of a call held after it ran is lost.
+func (c *Client) DropHook(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "hooks/"+id+"?drop=true", nil, nil)
+}
+
+// ReleaseHooks removes every hook and lets the calls they hold go on.
+func (c *Client) ReleaseHooks(ctx context.Context) error {
+	return c.do(ctx, http.MethodDelete, "hooks", nil, nil)
 }
 
 // Config returns the run-time configuration.

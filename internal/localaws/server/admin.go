@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -108,6 +109,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
+	case path == "hooks" || strings.HasPrefix(path, "hooks/"):
+		s.serveHooks(w, r, strings.TrimPrefix(strings.TrimPrefix(path, "hooks"), "/"))
 	case path == "config" && r.Method == http.MethodGet:
 		writeAdmin(w, http.StatusOK, s.config())
 	case path == "config" && (r.Method == http.MethodPatch || r.Method == http.MethodPut):
@@ -126,7 +129,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Reset drops every service's state, the call counters, fault rules and quotas.
+// Reset drops every service's state, the call counters, fault rules and quotas, and releases every hook.
 func (s *Server) Reset() {
 	for _, svc := range s.services {
 		svc.Reset()
@@ -137,6 +140,53 @@ func (s *Server) Reset() {
 	s.calls.reset()
 	s.faults.clear()
 	s.quotas.clear()
+	s.hooks.clear()
+}
+
+// serveHooks serves hooks/ (list, add, release all) and hooks/<id> (release one, or with ?drop=true drop
+// it), and hooks/<id>/wait, which answers the hook once it has caught its call.
+func (s *Server) serveHooks(w http.ResponseWriter, r *http.Request, rest string) {
+	id, wait := strings.CutSuffix(rest, "/wait")
+	switch {
+	case rest == "" && r.Method == http.MethodGet:
+		writeAdmin(w, http.StatusOK, s.hooks.list())
+	case rest == "" && r.Method == http.MethodPost:
+		var h Hook
+		if err := json.NewDecoder(r.Body).Decode(&h); err != nil {
+			adminError(w, http.StatusBadRequest, "hook is not valid JSON: %v", err)
+			return
+		}
+		added, err := s.hooks.add(h)
+		if err != nil {
+			adminError(w, http.StatusBadRequest, "hook refused: %v", err)
+			return
+		}
+		writeAdmin(w, http.StatusCreated, added)
+	case rest == "" && r.Method == http.MethodDelete:
+		s.hooks.clear()
+		w.WriteHeader(http.StatusNoContent)
+	case wait && r.Method == http.MethodGet:
+		h := s.hooks.find(id)
+		if h == nil {
+			adminError(w, http.StatusNotFound, "no hook %q", id)
+			return
+		}
+		caught, err := s.hooks.wait(r.Context(), h)
+		switch {
+		case errors.Is(err, errHookReleased):
+			adminError(w, http.StatusGone, "hook %q: %v", id, err)
+		case err == nil:
+			writeAdmin(w, http.StatusOK, caught)
+		}
+	case !wait && r.Method == http.MethodDelete:
+		if !s.hooks.release(id, r.URL.Query().Get("drop") == "true") {
+			adminError(w, http.StatusNotFound, "no hook %q", id)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		adminError(w, http.StatusNotFound, "no admin endpoint %s %s", r.Method, r.URL.Path)
+	}
 }
 
 func (s *Server) config() Config {

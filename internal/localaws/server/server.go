@@ -1,6 +1,6 @@
 // Package server is localaws's single HTTP endpoint: it routes each request to a service by the SigV4
-// credential scope, lets the service resolve the operation, applies fault rules and rate quotas, counts the
-// call, logs one line, and serves the admin API under /_localaws/.
+// credential scope, lets the service resolve the operation, applies fault rules, rate quotas and hooks,
+// counts the call, logs one line, and serves the admin API under /_localaws/.
 package server
 
 import (
@@ -63,6 +63,7 @@ type Server struct {
 	calls    *callCounter
 	faults   *faultSet
 	quotas   *quotaSet
+	hooks    *hookSet
 	onReset  []func()
 }
 
@@ -72,7 +73,7 @@ func New(opts Options, services ...Service) *Server {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{opts: opts, log: opts.Logger, services: map[string]Service{},
-		calls: newCallCounter(), faults: newFaultSet(), quotas: newQuotaSet()}
+		calls: newCallCounter(), faults: newFaultSet(), quotas: newQuotaSet(), hooks: newHookSet()}
 	for _, svc := range services {
 		s.services[svc.Name()] = svc
 		s.order = append(s.order, svc.Name())
@@ -165,10 +166,47 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.finish(c, rec, start)
 		return
 	}
+	held := s.runHooked(c, rec, h)
+	s.finish(c, rec, start)
+	if !held {
+		// A dropped call ends with its connection closed and nothing answered.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// runHooked runs the call's handler, held by the first hook that matches it, if any. It returns false when
+// the hook dropped the call or its client went away while it was held: then nothing is answered (with a
+// hook held before the call ran, the call did not run either).
+func (s *Server) runHooked(c *wire.Call, rec *statusRecorder, h wire.Handler) bool {
+	hk := s.hooks.claim(c.Service, c.Operation)
+	switch {
+	case hk == nil:
+		s.run(c, h)
+	case !hk.After:
+		s.hooks.caught(hk, c.Service, c.Operation, 0)
+		if !hk.hold(c.R.Context()) {
+			rec.status = StatusNeverRan
+			return false
+		}
+		s.run(c, h)
+	default:
+		w := rec.ResponseWriter
+		answer := newHeldAnswer()
+		rec.ResponseWriter = answer
+		s.run(c, h)
+		s.hooks.caught(hk, c.Service, c.Operation, rec.status)
+		if !hk.hold(c.R.Context()) {
+			return false
+		}
+		answer.sendTo(w)
+	}
+	return true
+}
+
+func (s *Server) run(c *wire.Call, h wire.Handler) {
 	if herr := h(c); herr != nil {
 		s.fail(c, herr)
 	}
-	s.finish(c, rec, start)
 }
 
 // intercept applies fault rules and quotas to a resolved call.
