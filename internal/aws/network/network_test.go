@@ -32,6 +32,8 @@ type env struct {
 	api     *ec2sdk.Client
 	svc     *network.Service
 	timings *lifecycle.Timings
+	// endpoint is the server's base URL, for the AWS CLI.
+	endpoint string
 }
 
 func setup(t *testing.T) *env {
@@ -39,7 +41,8 @@ func setup(t *testing.T) *env {
 	tm := lawstest.Timings(t)
 	srv, cfg := lawstest.Serve(t, ec2.New(ec2.Config{Timings: tm}))
 	api := ec2sdk.NewFromConfig(cfg)
-	return &env{srv: srv, admin: adminclient.New(aws.ToString(cfg.BaseEndpoint)), api: api, svc: network.New(api), timings: tm}
+	return &env{srv: srv, admin: adminclient.New(aws.ToString(cfg.BaseEndpoint)), api: api, svc: network.New(api), timings: tm,
+		endpoint: aws.ToString(cfg.BaseEndpoint)}
 }
 
 func desired() network.Desired {
