@@ -120,6 +120,25 @@ func (b *byo) endpoints(open bool) string {
 	return aws.ToString(sg.GroupId)
 }
 
+// privateDNSOff turns private DNS off on the VPC's endpoints, once they are available.
+func (b *byo) privateDNSOff() {
+	b.t.Helper()
+	ctx := context.Background()
+	var eps []types.VpcEndpoint
+	lawstest.Eventually(b.t, "the endpoints becoming available", func() bool {
+		out, err := b.e.api.DescribeVpcEndpoints(ctx, &ec2sdk.DescribeVpcEndpointsInput{Filters: []types.Filter{
+			{Name: aws.String("vpc-id"), Values: []string{b.vpc}}, {Name: aws.String("vpc-endpoint-state"), Values: []string{"available"}}}})
+		b.must(err)
+		eps = out.VpcEndpoints
+		return len(eps) == 2
+	})
+	for _, ep := range eps {
+		_, err := b.e.api.ModifyVpcEndpoint(ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: ep.VpcEndpointId,
+			PrivateDnsEnabled: aws.Bool(false)})
+		b.must(err)
+	}
+}
+
 // narrowEgress replaces EC2's default of all traffic out with HTTPS out only.
 func (b *byo) narrowEgress() {
 	b.t.Helper()
@@ -195,6 +214,16 @@ var preflightCases = []preflightCase{
 			b.authorize(aws.ToString(out.SecurityGroups[0].GroupId), 443, b.group)
 			return b.target()
 		},
+		calls: 4,
+	},
+	{
+		name:    "endpoints without private DNS",
+		breakIt: func(b *byo) network.Target { b.endpoints(true); b.privateDNSOff(); return b.target() },
+		want:    []string{network.ReasonNoRouteToLambdaAndSTS},
+		mention: func(*byo) []string {
+			return []string{"modify-vpc-endpoint --vpc-endpoint-id vpce-", "--private-dns-enabled`"}
+		},
+		fix:   func(b *byo) network.Target { b.natRoute(); return b.target() },
 		calls: 4,
 	},
 	{
@@ -405,6 +434,7 @@ func TestPreflightCommandsFixTheNetworkInTheAWSCLI(t *testing.T) {
 		{"no route out, NAT route", func(*byo) {}, nil},
 		{"no route out, endpoints", func(*byo) {}, []string{"create-vpc-endpoint", "--port 443"}},
 		{"endpoints closed", func(b *byo) { b.endpoints(false) }, []string{"--port 443"}},
+		{"endpoints without private DNS", func(b *byo) { b.endpoints(true); b.privateDNSOff() }, []string{"modify-vpc-endpoint"}},
 		{"no 9098 and narrow egress", func(b *byo) {
 			b.natRoute()
 			b.narrowEgress()

@@ -142,8 +142,8 @@ func (s *Service) routes() {
 		"RevokeSecurityGroupIngress": revokeIngress, "RevokeSecurityGroupEgress": revokeEgress,
 		"DescribeSecurityGroupRules": describeSecurityGroupRules,
 		"CreateVpcEndpoint":          s.createVpcEndpoint, "DescribeVpcEndpoints": describeVpcEndpoints,
-		"DeleteVpcEndpoints": deleteVpcEndpoints,
-		"CreateTags":         createTags, "DeleteTags": deleteTags, "DescribeTags": describeTags,
+		"DeleteVpcEndpoints": deleteVpcEndpoints, "ModifyVpcEndpoint": modifyVpcEndpoint,
+		"CreateTags": createTags, "DeleteTags": deleteTags, "DescribeTags": describeTags,
 	} {
 		s.handle(op, h)
 	}

@@ -210,17 +210,22 @@ func (r *region) endpointGroups(c *wire.Call, v *vpc) ([]string, error) {
 	if len(ids) == 0 {
 		return []string{v.defaultGroup}, nil
 	}
+	return ids, r.checkGroups(ids, v)
+}
+
+// checkGroups checks that the security groups exist in the VPC.
+func (r *region) checkGroups(ids []string, v *vpc) error {
 	for _, id := range ids {
 		g, err := lookup(r.groups, kindGroup, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if g.vpcID != v.id {
 			// UNCONFIRMED: AWS's exact message.
-			return nil, errInvalid("InvalidParameter", "The security group %s does not belong to the VPC %s", id, v.id)
+			return errInvalid("InvalidParameter", "The security group %s does not belong to the VPC %s", id, v.id)
 		}
 	}
-	return ids, nil
+	return nil
 }
 
 // checkPrivateDNS refuses private DNS in a VPC without DNS support and hostnames, or where another
@@ -234,7 +239,7 @@ func (r *region) checkPrivateDNS(e *vpcEndpoint, v *vpc) error {
 			"enableDnsHostnames VPC attributes set to true for %s", v.id)
 	}
 	for _, other := range r.endpoints {
-		if other.vpcID == v.id && other.service == e.service && other.privateDNS {
+		if other.id != e.id && other.vpcID == v.id && other.service == e.service && other.privateDNS {
 			name := privateDNSName(e.shortService(), r.name)
 			return errInvalid("InvalidParameter", "private-dns-enabled cannot be set because there is already a "+
 				"conflicting DNS domain for %s in the VPC %s", name, v.id)
@@ -250,6 +255,67 @@ func (s *Service) finishEndpointCreate(e *vpcEndpoint) {
 	if e.state == endpointPending {
 		e.state = endpointAvailable
 	}
+}
+
+// unsupportedEndpointChanges are ModifyVpcEndpoint parameters localaws does not model.
+var unsupportedEndpointChanges = []string{"AddSubnetId.1", "RemoveSubnetId.1", "AddRouteTableId.1",
+	"RemoveRouteTableId.1", "SubnetConfiguration.1.SubnetId", "IpAddressType", "DnsOptions.DnsRecordIpType"}
+
+// modifyVpcEndpoint turns private DNS on or off, adds or removes security groups, and sets or resets the
+// policy of an endpoint.
+func modifyVpcEndpoint(c *wire.Call, r *region) error {
+	for _, p := range unsupportedEndpointChanges {
+		if c.Form.Has(p) {
+			return errParam("localaws does not support changing %s of a VPC endpoint", p)
+		}
+	}
+	id, err := required(c.Form, "VpcEndpointId")
+	if err != nil {
+		return err
+	}
+	e, err := lookup(r.endpoints, kindEndpoint, id)
+	if err != nil {
+		return err
+	}
+	next := *e
+	next.groupIDs = slices.Clone(e.groupIDs)
+	for _, g := range wire.Strings(c.Form, "RemoveSecurityGroupId") {
+		next.groupIDs = slices.DeleteFunc(next.groupIDs, func(id string) bool { return id == g })
+	}
+	v := r.vpcs[e.vpcID]
+	if add := wire.Strings(c.Form, "AddSecurityGroupId"); len(add) > 0 {
+		if err := r.checkGroups(add, v); err != nil {
+			return err
+		}
+		for _, g := range add {
+			if !slices.Contains(next.groupIDs, g) {
+				next.groupIDs = append(next.groupIDs, g)
+			}
+		}
+	}
+	if len(next.groupIDs) == 0 {
+		// UNCONFIRMED: AWS's exact answer for an interface endpoint left without groups.
+		return errInvalid("InvalidParameter", "An interface endpoint must have at least one security group")
+	}
+	if b, set, err := boolParam(c.Form, "PrivateDnsEnabled"); err != nil {
+		return err
+	} else if set {
+		next.privateDNS = b
+	}
+	if next.privateDNS && !e.privateDNS {
+		if err := r.checkPrivateDNS(&next, v); err != nil {
+			return err
+		}
+	}
+	if reset, _, err := boolParam(c.Form, "ResetPolicy"); err != nil {
+		return err
+	} else if reset {
+		next.policy = fullAccessPolicy
+	} else if p := c.Form.Get("PolicyDocument"); p != "" {
+		next.policy = p
+	}
+	*e = next
+	return acknowledge(c)
 }
 
 // endpointQuery selects endpoints for DescribeVpcEndpoints.

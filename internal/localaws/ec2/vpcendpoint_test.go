@@ -249,3 +249,50 @@ func TestInterfaceEndpointRefusals(t *testing.T) {
 		t.Fatalf("refused creates left endpoints behind: %+v", got.VpcEndpoints)
 	}
 }
+
+func TestModifyInterfaceEndpoint(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := h.endpointFixture("10.13")
+	in := f.input("com.amazonaws.us-east-1.lambda")
+	in.PrivateDnsEnabled = aws.Bool(false)
+	e, err := h.createEndpoint(in)
+	h.must(err)
+	id := aws.ToString(e.VpcEndpointId)
+	second := h.group(f.vpcID, "second")
+
+	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id),
+		PrivateDnsEnabled: aws.Bool(true), AddSecurityGroupIds: []string{second}, RemoveSecurityGroupIds: []string{f.groupID},
+		PolicyDocument: aws.String(`{"Statement":[]}`)})
+	h.must(err)
+	got := h.describeEndpoint(id)
+	if !aws.ToBool(got.PrivateDnsEnabled) || len(got.Groups) != 1 || aws.ToString(got.Groups[0].GroupId) != second ||
+		aws.ToString(got.PolicyDocument) != `{"Statement":[]}` {
+		t.Fatalf("modified endpoint = %+v", got)
+	}
+	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: aws.String(f.groupID)})
+	h.must(err)
+
+	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id),
+		RemoveSecurityGroupIds: []string{second}})
+	wantCode(t, err, "InvalidParameter")
+	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id),
+		AddSecurityGroupIds: []string{h.endpointFixture("10.14").groupID}})
+	wantCode(t, err, "InvalidParameter")
+	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String("vpce-0123456789abcdef0"),
+		ResetPolicy: aws.Bool(true)})
+	wantCode(t, err, "InvalidVpcEndpointId.NotFound")
+
+	// Private DNS is the service's name in the VPC: a second endpoint cannot take it.
+	in = f.input("com.amazonaws.us-east-1.lambda")
+	in.PrivateDnsEnabled, in.SecurityGroupIds = aws.Bool(false), []string{second}
+	other, err := h.createEndpoint(in)
+	h.must(err)
+	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: other.VpcEndpointId,
+		PrivateDnsEnabled: aws.Bool(true)})
+	wantCode(t, err, "InvalidParameter")
+	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id), ResetPolicy: aws.Bool(true)})
+	h.must(err)
+	if p := aws.ToString(h.describeEndpoint(id).PolicyDocument); p != fullAccessPolicy {
+		t.Fatalf("reset policy = %s", p)
+	}
+}
