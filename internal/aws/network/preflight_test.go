@@ -203,6 +203,28 @@ var preflightCases = []preflightCase{
 		calls: 4,
 	},
 	{
+		name: "one subnet routed, the other on the main table",
+		breakIt: func(b *byo) network.Target {
+			ctx := context.Background()
+			rt, err := b.e.api.CreateRouteTable(ctx, &ec2sdk.CreateRouteTableInput{VpcId: aws.String(b.vpc)})
+			b.must(err)
+			_, err = b.e.api.CreateRoute(ctx, &ec2sdk.CreateRouteInput{RouteTableId: rt.RouteTable.RouteTableId,
+				DestinationCidrBlock: aws.String("0.0.0.0/0"), NatGatewayId: aws.String(b.nat)})
+			b.must(err)
+			_, err = b.e.api.AssociateRouteTable(ctx, &ec2sdk.AssociateRouteTableInput{RouteTableId: rt.RouteTable.RouteTableId,
+				SubnetId: aws.String(b.private[0])})
+			b.must(err)
+			return b.target()
+		},
+		want: []string{network.ReasonNoRouteToLambdaAndSTS},
+		mention: func(b *byo) []string {
+			return []string{"in subnets " + b.private[1] + " (the VPC's main route table " + b.mainTable + ")",
+				"create-route --route-table-id " + b.mainTable}
+		},
+		fix:   func(b *byo) network.Target { b.natRoute(); return b.target() },
+		calls: 4,
+	},
+	{
 		name:    "endpoints closed to the cluster",
 		breakIt: func(b *byo) network.Target { b.endpoints(false); return b.target() },
 		want:    []string{network.ReasonNoRouteToLambdaAndSTS},
@@ -348,6 +370,33 @@ func TestPreflightNamesEachProblemAndItsFix(t *testing.T) {
 				t.Fatalf("after the fix: %+v", fixed)
 			}
 		})
+	}
+}
+
+func TestPreflightJudgesTheGroupsTogether(t *testing.T) {
+	e := setup(t)
+	b := newBYO(t, e)
+	b.natRoute()
+	ctx := context.Background()
+	// The first group lets nothing in and only HTTPS out; the second lets 9098 in from the first and keeps
+	// EC2's default of all traffic out. The pollers' interfaces carry both.
+	_, err := e.api.RevokeSecurityGroupIngress(ctx, &ec2sdk.RevokeSecurityGroupIngressInput{GroupId: aws.String(b.group),
+		IpPermissions: []types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(9098), ToPort: aws.Int32(9098),
+			UserIdGroupPairs: []types.UserIdGroupPair{{GroupId: aws.String(b.group)}}}}})
+	b.must(err)
+	b.narrowEgress()
+	second, err := e.api.CreateSecurityGroup(ctx, &ec2sdk.CreateSecurityGroupInput{VpcId: aws.String(b.vpc),
+		GroupName: aws.String("kafka"), Description: aws.String("Kafka from the MSK group")})
+	b.must(err)
+	b.authorize(aws.ToString(second.GroupId), 9098, b.group)
+	target := b.target()
+	target.SecurityGroupIDs = append(target.SecurityGroupIDs, aws.ToString(second.GroupId))
+	if rep := preflight(t, e, target); !rep.Ready() {
+		t.Fatalf("two groups that together allow everything: %+v", rep.Problems)
+	}
+	if rep := preflight(t, e, b.target()); !slices.Equal(reasons(rep), []string{network.ReasonSecurityGroupMissingKafkaRule,
+		network.ReasonSecurityGroupMissingEgressRule}) {
+		t.Fatalf("the first group alone: %+v", rep.Problems)
 	}
 }
 
