@@ -2,6 +2,7 @@ package network
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -47,7 +48,8 @@ type Target struct {
 	Region string
 	// SubnetIDs are the cluster's subnets.
 	SubnetIDs []string
-	// SecurityGroupIDs are the cluster's security groups, which the pollers' network interfaces carry too.
+	// SecurityGroupIDs are the cluster's security groups, which the pollers' network interfaces carry too;
+	// none means the VPC's default group, as MSK Serverless does.
 	SecurityGroupIDs []string
 }
 
@@ -81,6 +83,9 @@ func (r Report) Ready() bool { return len(r.Problems) == 0 }
 // DescribeVpcEndpoints, the last three filtered by the VPC. An error is a failed request, not a problem.
 func (s *Service) Preflight(ctx context.Context, t Target) (Report, error) {
 	var rep Report
+	if len(t.SubnetIDs) == 0 {
+		return rep, errors.New("checking a cluster's network: no subnets given")
+	}
 	subnets, err := collect(ctx, ec2.NewDescribeSubnetsPaginator(s.api, &ec2.DescribeSubnetsInput{
 		Filters: []types.Filter{filter("subnet-id", t.SubnetIDs...)}}), func(o *ec2.DescribeSubnetsOutput) []types.Subnet {
 		rep.Calls++
@@ -94,16 +99,15 @@ func (s *Service) Preflight(ctx context.Context, t Target) (Report, error) {
 		return rep, nil
 	}
 	c.zones()
-	vpc := aws.String(rep.VPCID)
 	if c.tables, err = collect(ctx, ec2.NewDescribeRouteTablesPaginator(s.api, &ec2.DescribeRouteTablesInput{
-		Filters: []types.Filter{filter("vpc-id", *vpc)}}), func(o *ec2.DescribeRouteTablesOutput) []types.RouteTable {
+		Filters: []types.Filter{filter("vpc-id", rep.VPCID)}}), func(o *ec2.DescribeRouteTablesOutput) []types.RouteTable {
 		rep.Calls++
 		return o.RouteTables
 	}); err != nil {
 		return rep, awserr.Classify(err, "describing the route tables of VPC "+rep.VPCID)
 	}
 	if c.groups, err = collect(ctx, ec2.NewDescribeSecurityGroupsPaginator(s.api, &ec2.DescribeSecurityGroupsInput{
-		Filters: []types.Filter{filter("vpc-id", *vpc)}}), func(o *ec2.DescribeSecurityGroupsOutput) []types.SecurityGroup {
+		Filters: []types.Filter{filter("vpc-id", rep.VPCID)}}), func(o *ec2.DescribeSecurityGroupsOutput) []types.SecurityGroup {
 		rep.Calls++
 		return o.SecurityGroups
 	}); err != nil {
@@ -114,11 +118,17 @@ func (s *Service) Preflight(ctx context.Context, t Target) (Report, error) {
 		names = append(names, serviceName(t.Region, svc))
 	}
 	if c.endpoints, err = collect(ctx, ec2.NewDescribeVpcEndpointsPaginator(s.api, &ec2.DescribeVpcEndpointsInput{
-		Filters: []types.Filter{filter("vpc-id", *vpc), filter("service-name", names...)}}), func(o *ec2.DescribeVpcEndpointsOutput) []types.VpcEndpoint {
+		Filters: []types.Filter{filter("vpc-id", rep.VPCID), filter("service-name", names...)}}), func(o *ec2.DescribeVpcEndpointsOutput) []types.VpcEndpoint {
 		rep.Calls++
 		return o.VpcEndpoints
 	}); err != nil {
 		return rep, awserr.Classify(err, "describing the VPC endpoints of VPC "+rep.VPCID)
+	}
+	if len(c.t.SecurityGroupIDs) == 0 {
+		// MSK Serverless gives a cluster without groups the VPC's default group.
+		if i := slices.IndexFunc(c.groups, func(g types.SecurityGroup) bool { return aws.ToString(g.GroupName) == "default" }); i >= 0 {
+			c.t.SecurityGroupIDs = []string{aws.ToString(c.groups[i].GroupId)}
+		}
 	}
 	if !c.groupsExist() {
 		return rep, nil
@@ -216,6 +226,9 @@ func (c *check) groupsExist() bool {
 		if c.group(id) == nil {
 			missing = append(missing, id)
 		}
+	}
+	if len(c.t.SecurityGroupIDs) == 0 {
+		missing = append(missing, "default")
 	}
 	if len(missing) > 0 {
 		c.problem(ReasonSecurityGroupNotFound, "security groups %s are not in VPC %s of the subnets: name groups of that VPC in "+

@@ -508,3 +508,18 @@ func TestPreflightCommandsFixTheNetworkInTheAWSCLI(t *testing.T) {
 		})
 	}
 }
+
+func TestPreflightWithoutGroupsJudgesTheDefaultGroup(t *testing.T) {
+	e := setup(t)
+	b := newBYO(t, e)
+	b.natRoute()
+	target := b.target()
+	target.SecurityGroupIDs = nil
+	// The VPC's default group lets all traffic in from itself and out anywhere.
+	if rep := preflight(t, e, target); !rep.Ready() {
+		t.Fatalf("preflight with the default group = %+v", rep.Problems)
+	}
+	if _, err := e.svc.Preflight(context.Background(), network.Target{Region: region}); err == nil {
+		t.Fatal("a preflight without subnets succeeded")
+	}
+}
