@@ -340,7 +340,7 @@ func (c *check) routes() {
 	}
 	natHint := ""
 	if someNAT == "" {
-		natHint = " (the VPC has no NAT gateway with a route yet: create one in a public subnet first)"
+		natHint = " (no route table of the VPC points at a working NAT gateway: create one in a public subnet first)"
 	}
 	c.problem(ReasonNoRouteToLambdaAndSTS, "the pollers in subnets %s cannot reach Lambda and STS: give each route table a "+
 		"default route to a NAT gateway%s: %s; or give VPC %s interface endpoints for Lambda and STS: %s",

@@ -225,6 +225,39 @@ var preflightCases = []preflightCase{
 		calls: 4,
 	},
 	{
+		name: "route to a deleted NAT gateway",
+		breakIt: func(b *byo) network.Target {
+			ctx := context.Background()
+			b.natRoute()
+			_, err := b.e.api.DeleteNatGateway(ctx, &ec2sdk.DeleteNatGatewayInput{NatGatewayId: aws.String(b.nat)})
+			b.must(err)
+			lawstest.Eventually(b.t, "the NAT gateway being deleted", func() bool {
+				out, err := b.e.api.DescribeNatGateways(ctx, &ec2sdk.DescribeNatGatewaysInput{NatGatewayIds: []string{b.nat}})
+				b.must(err)
+				return out.NatGateways[0].State == types.NatGatewayStateDeleted
+			})
+			return b.target()
+		},
+		want: []string{network.ReasonNoRouteToLambdaAndSTS},
+		mention: func(b *byo) []string {
+			return []string{"no route table of the VPC points at a working NAT gateway", "`aws ec2 replace-route --route-table-id " + b.mainTable +
+				" --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>`"}
+		},
+		fix: func(b *byo) network.Target {
+			ctx := context.Background()
+			eip, err := b.e.api.AllocateAddress(ctx, &ec2sdk.AllocateAddressInput{Domain: types.DomainTypeVpc})
+			b.must(err)
+			nat, err := b.e.api.CreateNatGateway(ctx, &ec2sdk.CreateNatGatewayInput{SubnetId: aws.String(b.public),
+				AllocationId: eip.AllocationId, ConnectivityType: types.ConnectivityTypePublic})
+			b.must(err)
+			_, err = b.e.api.ReplaceRoute(ctx, &ec2sdk.ReplaceRouteInput{RouteTableId: aws.String(b.mainTable),
+				DestinationCidrBlock: aws.String("0.0.0.0/0"), NatGatewayId: nat.NatGateway.NatGatewayId})
+			b.must(err)
+			return b.target()
+		},
+		calls: 4,
+	},
+	{
 		name:    "endpoints closed to the cluster",
 		breakIt: func(b *byo) network.Target { b.endpoints(false); return b.target() },
 		want:    []string{network.ReasonNoRouteToLambdaAndSTS},

@@ -135,6 +135,7 @@ func (s *Service) routes() {
 		"DeleteNatGateway": s.deleteNatGateway,
 		"CreateRouteTable": createRouteTable, "DescribeRouteTables": describeRouteTables,
 		"DeleteRouteTable": deleteRouteTable, "CreateRoute": createRoute, "DeleteRoute": deleteRoute,
+		"ReplaceRoute":        replaceRoute,
 		"AssociateRouteTable": associateRouteTable, "DisassociateRouteTable": disassociateRouteTable,
 		"CreateSecurityGroup": createSecurityGroup, "DescribeSecurityGroups": describeSecurityGroups,
 		"DeleteSecurityGroup":           deleteSecurityGroup,

@@ -1,7 +1,6 @@
 package ec2
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lifecycle"
@@ -56,14 +54,6 @@ func (h *harness) describeEndpoint(id string) types.VpcEndpoint {
 		h.t.Fatalf("want one VPC endpoint %s, got %d", id, len(out.VpcEndpoints))
 	}
 	return out.VpcEndpoints[0]
-}
-
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != code {
-		t.Fatalf("error = %v, want %s", err, code)
-	}
 }
 
 // TestInterfaceEndpointLifecycle checks an endpoint through the SDK. EC2 writes endpoint states in lower
@@ -124,9 +114,9 @@ func TestInterfaceEndpointLifecycle(t *testing.T) {
 
 	// The endpoint's network interfaces hold its subnets and group; the VPC cannot go either.
 	_, err = h.ec2.DeleteSubnet(h.ctx, &ec2sdk.DeleteSubnetInput{SubnetId: aws.String(f.subnets[0])})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: aws.String(f.groupID)})
-	wantCode(t, err, "DependencyViolation")
+	lawstest.ExpectCode(t, err, "DependencyViolation")
 
 	del, err := h.ec2.DeleteVpcEndpoints(h.ctx, &ec2sdk.DeleteVpcEndpointsInput{VpcEndpointIds: []string{id, "vpce-0123456789abcdef0"}})
 	h.must(err)
@@ -135,7 +125,7 @@ func TestInterfaceEndpointLifecycle(t *testing.T) {
 		t.Fatalf("DeleteVpcEndpoints unsuccessful = %+v", del.Unsuccessful)
 	}
 	_, err = h.ec2.DescribeVpcEndpoints(h.ctx, &ec2sdk.DescribeVpcEndpointsInput{VpcEndpointIds: []string{id}})
-	wantCode(t, err, "InvalidVpcEndpointId.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcEndpointId.NotFound")
 	_, err = h.ec2.DeleteSecurityGroup(h.ctx, &ec2sdk.DeleteSecurityGroupInput{GroupId: aws.String(f.groupID)})
 	h.must(err)
 	for _, s := range f.subnets {
@@ -240,7 +230,7 @@ func TestInterfaceEndpointRefusals(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := h.createEndpoint(tc.in())
-			wantCode(t, err, tc.code)
+			lawstest.ExpectCode(t, err, tc.code)
 		})
 	}
 	got, err := h.ec2.DescribeVpcEndpoints(h.ctx, &ec2sdk.DescribeVpcEndpointsInput{})
@@ -274,13 +264,13 @@ func TestModifyInterfaceEndpoint(t *testing.T) {
 
 	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id),
 		RemoveSecurityGroupIds: []string{second}})
-	wantCode(t, err, "InvalidParameter")
+	lawstest.ExpectCode(t, err, "InvalidParameter")
 	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id),
 		AddSecurityGroupIds: []string{h.endpointFixture("10.14").groupID}})
-	wantCode(t, err, "InvalidParameter")
+	lawstest.ExpectCode(t, err, "InvalidParameter")
 	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String("vpce-0123456789abcdef0"),
 		ResetPolicy: aws.Bool(true)})
-	wantCode(t, err, "InvalidVpcEndpointId.NotFound")
+	lawstest.ExpectCode(t, err, "InvalidVpcEndpointId.NotFound")
 
 	// Private DNS is the service's name in the VPC: a second endpoint cannot take it.
 	in = f.input("com.amazonaws.us-east-1.lambda")
@@ -289,7 +279,7 @@ func TestModifyInterfaceEndpoint(t *testing.T) {
 	h.must(err)
 	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: other.VpcEndpointId,
 		PrivateDnsEnabled: aws.Bool(true)})
-	wantCode(t, err, "InvalidParameter")
+	lawstest.ExpectCode(t, err, "InvalidParameter")
 	_, err = h.ec2.ModifyVpcEndpoint(h.ctx, &ec2sdk.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id), ResetPolicy: aws.Bool(true)})
 	h.must(err)
 	if p := aws.ToString(h.describeEndpoint(id).PolicyDocument); p != fullAccessPolicy {
