@@ -74,6 +74,24 @@ type Report struct {
 // Ready reports whether every check passed.
 func (r Report) Ready() bool { return len(r.Problems) == 0 }
 
+// Reason is the reason of the first problem (subnet problems come before routes, routes before security
+// groups), for a condition that has room for one; empty when the network is ready.
+func (r Report) Reason() string {
+	if r.Ready() {
+		return ""
+	}
+	return r.Problems[0].Reason
+}
+
+// Message joins the problems' messages, each after its reason, for a condition's message.
+func (r Report) Message() string {
+	parts := make([]string, 0, len(r.Problems))
+	for _, p := range r.Problems {
+		parts = append(parts, p.Reason+": "+p.Message)
+	}
+	return strings.Join(parts, "\n")
+}
+
 // Preflight checks, read-only, that a cluster's network lets MSK Serverless and the pipes' and mappings'
 // pollers work: the subnets exist, are in one VPC and in at least two Availability Zones; every subnet's
 // route table (its own, else the VPC's main table) has a default route to a NAT gateway, or the VPC has

@@ -427,9 +427,16 @@ func TestPreflightJudgesTheGroupsTogether(t *testing.T) {
 	if rep := preflight(t, e, target); !rep.Ready() {
 		t.Fatalf("two groups that together allow everything: %+v", rep.Problems)
 	}
-	if rep := preflight(t, e, b.target()); !slices.Equal(reasons(rep), []string{network.ReasonSecurityGroupMissingKafkaRule,
+	rep := preflight(t, e, b.target())
+	if !slices.Equal(reasons(rep), []string{network.ReasonSecurityGroupMissingKafkaRule,
 		network.ReasonSecurityGroupMissingEgressRule}) {
 		t.Fatalf("the first group alone: %+v", rep.Problems)
+	}
+	// A condition has room for one reason and one message.
+	want := network.ReasonSecurityGroupMissingKafkaRule + ": " + rep.Problems[0].Message + "\n" +
+		network.ReasonSecurityGroupMissingEgressRule + ": " + rep.Problems[1].Message
+	if rep.Reason() != network.ReasonSecurityGroupMissingKafkaRule || rep.Message() != want {
+		t.Fatalf("condition of the report = %q, %q", rep.Reason(), rep.Message())
 	}
 }
 
