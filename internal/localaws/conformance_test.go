@@ -231,8 +231,8 @@ func decode(t *testing.T, doc string) any {
 
 // cliNetwork is what the CLI's network step created.
 type cliNetwork struct {
-	vpc, public, igw, eip, nat, group string
-	private, routeTables              []string
+	vpc, public, igw, eip, nat, group, endpoint string
+	private, routeTables                        []string
 }
 
 const cliCIDR = "10.40.0.0/16"
@@ -297,6 +297,15 @@ func (a *awsCLI) buildNetwork(t *testing.T) cliNetwork {
 	wantEqual(t, "ingress port", []any{get(t, perm, "FromPort"), get(t, perm, "ToPort"), str(t, perm, "IpRanges", 0, "CidrIp")},
 		[]any{9098.0, 9098.0, cliCIDR})
 
+	ep := a.json("ec2", "create-vpc-endpoint", "--vpc-id", n.vpc, "--vpc-endpoint-type", "Interface",
+		"--service-name", "com.amazonaws.us-east-1.lambda", "--subnet-ids", n.private[0], n.private[1], "--security-group-ids", n.group)
+	n.endpoint = str(t, ep, "VpcEndpoint", "VpcEndpointId")
+	wantEqual(t, "endpoint", []any{get(t, ep, "VpcEndpoint", "VpcEndpointType"), get(t, ep, "VpcEndpoint", "PrivateDnsEnabled"),
+		get(t, ep, "VpcEndpoint", "Groups", 0, "GroupId"), len(get(t, ep, "VpcEndpoint", "SubnetIds").([]any))},
+		[]any{"Interface", true, n.group, 2})
+	a.pollState(t, "available", []any{"VpcEndpoints", 0, "State"}, "ec2", "describe-vpc-endpoints",
+		"--filters", "Name=vpc-id,Values="+n.vpc, "Name=service-name,Values=com.amazonaws.us-east-1.lambda")
+
 	a.failsWith("DependencyViolation", "ec2", "delete-vpc", "--vpc-id", n.vpc)
 	return n
 }
@@ -314,6 +323,7 @@ func (a *awsCLI) deleteNetwork(t *testing.T, n cliNetwork) {
 	}
 	a.json("ec2", "detach-internet-gateway", "--internet-gateway-id", n.igw, "--vpc-id", n.vpc)
 	a.json("ec2", "delete-internet-gateway", "--internet-gateway-id", n.igw)
+	wantEqual(t, "endpoint deletion", get(t, a.json("ec2", "delete-vpc-endpoints", "--vpc-endpoint-ids", n.endpoint), "Unsuccessful"), []any{})
 	a.json("ec2", "delete-security-group", "--group-id", n.group)
 	for _, s := range append([]string{n.public}, n.private...) {
 		a.json("ec2", "delete-subnet", "--subnet-id", s)

@@ -18,9 +18,15 @@ const Component = "network"
 // NameTag is the EC2 tag key consoles show as a resource's name.
 const NameTag = "Name"
 
-// kafkaPorts are the ports the security group opens to the VPC: 9098 for SASL/IAM (what MSK Serverless
-// serves) and 9092 for plaintext clients.
-var kafkaPorts = []int32{9098, 9092}
+// Ports of the security group's rules.
+const (
+	// kafkaPort is Kafka over SASL/IAM, the only listener of MSK Serverless.
+	kafkaPort int32 = 9098
+	// plaintextPort is plaintext Kafka, which MSK Serverless does not serve; earlier versions opened it.
+	plaintextPort int32 = 9092
+	// httpsPort is HTTPS, on which the pollers call Lambda and STS.
+	httpsPort int32 = 443
+)
 
 // Delays before looking again. They are variables so tests can shorten them.
 var (

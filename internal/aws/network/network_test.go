@@ -3,7 +3,9 @@ package network_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +32,8 @@ type env struct {
 	api     *ec2sdk.Client
 	svc     *network.Service
 	timings *lifecycle.Timings
+	// endpoint is the server's base URL, for the AWS CLI.
+	endpoint string
 }
 
 func setup(t *testing.T) *env {
@@ -37,7 +41,8 @@ func setup(t *testing.T) *env {
 	tm := lawstest.Timings(t)
 	srv, cfg := lawstest.Serve(t, ec2.New(ec2.Config{Timings: tm}))
 	api := ec2sdk.NewFromConfig(cfg)
-	return &env{srv: srv, admin: adminclient.New(aws.ToString(cfg.BaseEndpoint)), api: api, svc: network.New(api), timings: tm}
+	return &env{srv: srv, admin: adminclient.New(aws.ToString(cfg.BaseEndpoint)), api: api, svc: network.New(api), timings: tm,
+		endpoint: aws.ToString(cfg.BaseEndpoint)}
 }
 
 func desired() network.Desired {
@@ -88,7 +93,8 @@ func TestEnsureBuildsTheWholeNetworkOnce(t *testing.T) {
 
 	want := map[string]int64{"CreateVpc": 1, "ModifyVpcAttribute": 1, "CreateSubnet": 3, "ModifySubnetAttribute": 1,
 		"CreateInternetGateway": 1, "AttachInternetGateway": 1, "CreateRouteTable": 2, "CreateRoute": 2,
-		"AssociateRouteTable": 3, "CreateSecurityGroup": 1, "AuthorizeSecurityGroupIngress": 1, "AllocateAddress": 1,
+		"AssociateRouteTable": 3, "CreateSecurityGroup": 1, "AuthorizeSecurityGroupIngress": 1,
+		"AuthorizeSecurityGroupEgress": 1, "RevokeSecurityGroupEgress": 1, "AllocateAddress": 1,
 		"CreateNatGateway": 1}
 	got := awstest.Writes(e.srv, "ec2")
 	for op, n := range want {
@@ -160,22 +166,34 @@ func TestEnsureBuildsTheWholeNetworkOnce(t *testing.T) {
 	if err != nil || len(sgs.SecurityGroups) != 1 {
 		t.Fatal(sgs, err)
 	}
-	ports := map[int32]int{}
-	for _, p := range sgs.SecurityGroups[0].IpPermissions {
+	// Exactly the rules MSK Serverless clients and the pollers' network interfaces need: Kafka over IAM
+	// (9098) in from the group and the VPC, out to the group; HTTPS out to Lambda and STS. No 9092, no
+	// EC2 default of all traffic out.
+	g := sgs.SecurityGroups[0]
+	wantIn := []string{"tcp 9098 " + d.CIDR, "tcp 9098 " + o.SecurityGroupID}
+	wantOut := []string{"tcp 443 0.0.0.0/0", "tcp 9098 " + o.SecurityGroupID}
+	if in, out := ruleSet(g.IpPermissions), ruleSet(g.IpPermissionsEgress); !reflect.DeepEqual(in, wantIn) || !reflect.DeepEqual(out, wantOut) {
+		t.Fatalf("security group rules: in %v, out %v; want in %v, out %v", in, out, wantIn, wantOut)
+	}
+}
+
+// ruleSet renders each peer of each permission as "protocol port peer", sorted.
+func ruleSet(perms []types.IpPermission) []string {
+	var out []string
+	for _, p := range perms {
+		rule := fmt.Sprintf("%s %d ", aws.ToString(p.IpProtocol), aws.ToInt32(p.FromPort))
+		if aws.ToInt32(p.FromPort) != aws.ToInt32(p.ToPort) {
+			rule = fmt.Sprintf("%s %d-%d ", aws.ToString(p.IpProtocol), aws.ToInt32(p.FromPort), aws.ToInt32(p.ToPort))
+		}
 		for _, r := range p.IpRanges {
-			if aws.ToString(r.CidrIp) == d.CIDR {
-				ports[aws.ToInt32(p.FromPort)]++
-			}
+			out = append(out, rule+aws.ToString(r.CidrIp))
 		}
 		for _, g := range p.UserIdGroupPairs {
-			if aws.ToString(g.GroupId) == o.SecurityGroupID {
-				ports[aws.ToInt32(p.FromPort)]++
-			}
+			out = append(out, rule+aws.ToString(g.GroupId))
 		}
 	}
-	if ports[9098] != 2 || ports[9092] != 2 {
-		t.Fatalf("security group rules by port = %v", ports)
-	}
+	slices.Sort(out)
+	return out
 }
 
 func TestEnsureWaitsWhileTheNatGatewayIsPending(t *testing.T) {
@@ -343,6 +361,17 @@ func TestEnsureRepairsDrift(t *testing.T) {
 		return err
 	})
 	mustDo(t, func() error {
+		_, err := e.api.RevokeSecurityGroupEgress(ctx, &ec2sdk.RevokeSecurityGroupEgressInput{GroupId: aws.String(o.SecurityGroupID),
+			IpPermissions: []types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(443), ToPort: aws.Int32(443),
+				IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
+		return err
+	})
+	mustDo(t, func() error {
+		_, err := e.api.AuthorizeSecurityGroupEgress(ctx, &ec2sdk.AuthorizeSecurityGroupEgressInput{GroupId: aws.String(o.SecurityGroupID),
+			IpPermissions: []types.IpPermission{{IpProtocol: aws.String("-1"), IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
+		return err
+	})
+	mustDo(t, func() error {
 		_, err := e.api.CreateTags(ctx, &ec2sdk.CreateTagsInput{Resources: []string{o.PublicSubnetID},
 			Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("other")}, {Key: aws.String("stray"), Value: aws.String("x")}}})
 		return err
@@ -353,7 +382,8 @@ func TestEnsureRepairsDrift(t *testing.T) {
 		t.Fatalf("Ensure after drift = %+v, %v", res, err)
 	}
 	got := awstest.Writes(e.srv, "ec2")
-	for _, op := range []string{"ModifyVpcAttribute", "CreateRoute", "AssociateRouteTable", "AuthorizeSecurityGroupIngress", "CreateTags", "DeleteTags"} {
+	for _, op := range []string{"ModifyVpcAttribute", "CreateRoute", "AssociateRouteTable", "AuthorizeSecurityGroupIngress",
+		"AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress", "CreateTags", "DeleteTags"} {
 		if got[op] == 0 {
 			t.Errorf("%s was not called to repair drift (writes %v)", op, got)
 		}

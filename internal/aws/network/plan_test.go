@@ -76,7 +76,7 @@ func TestPartNamesAreDistinct(t *testing.T) {
 	}
 }
 
-func TestMissingRules(t *testing.T) {
+func TestPlanRules(t *testing.T) {
 	const sg, cidr = "sg-1", "10.10.0.0/16"
 	tcp := func(port int32, cidrs []string, groups []string) types.IpPermission {
 		p := types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(port), ToPort: aws.Int32(port)}
@@ -88,24 +88,34 @@ func TestMissingRules(t *testing.T) {
 		}
 		return p
 	}
+	allOut := types.IpPermission{IpProtocol: aws.String("-1"), IpRanges: []types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}
+	wanted := []types.IpPermission{tcp(9098, []string{cidr}, []string{sg})}
+	wantedOut := []types.IpPermission{tcp(443, []string{"0.0.0.0/0"}, nil), tcp(9098, nil, []string{sg})}
 	cases := []struct {
-		name string
-		have []types.IpPermission
-		want int
+		name    string
+		in, out []types.IpPermission
+		// want counts the permissions to authorize in and out, and to revoke in and out.
+		want [4]int
 	}{
-		{name: "none", want: 4},
-		{name: "all", have: []types.IpPermission{tcp(9098, []string{cidr}, []string{sg}), tcp(9092, []string{cidr}, []string{sg})}},
-		{name: "split rules", have: []types.IpPermission{tcp(9098, []string{cidr}, nil), tcp(9098, nil, []string{sg}),
-			tcp(9092, []string{"0.0.0.0/0", cidr}, []string{"sg-other", sg})}},
-		{name: "other cidr and group", have: []types.IpPermission{tcp(9098, []string{"10.0.0.0/8"}, []string{"sg-2"})}, want: 4},
-		{name: "port range is not the port", have: []types.IpPermission{{IpProtocol: aws.String("tcp"),
-			FromPort: aws.Int32(9000), ToPort: aws.Int32(9100), IpRanges: []types.IpRange{{CidrIp: aws.String(cidr)}}}}, want: 4},
-		{name: "self only", have: []types.IpPermission{tcp(9098, nil, []string{sg}), tcp(9092, nil, []string{sg})}, want: 2},
+		{name: "new group", out: []types.IpPermission{allOut}, want: [4]int{2, 2, 0, 1}},
+		{name: "exactly the rules", in: wanted, out: wantedOut},
+		{name: "split rules", in: []types.IpPermission{tcp(9098, []string{cidr}, nil), tcp(9098, nil, []string{sg})},
+			out: []types.IpPermission{tcp(9098, nil, []string{sg}), tcp(443, []string{"0.0.0.0/0"}, nil)}},
+		{name: "plaintext port of an earlier version", in: append([]types.IpPermission{tcp(9092, []string{cidr}, []string{sg})}, wanted...),
+			out: wantedOut, want: [4]int{0, 0, 2, 0}},
+		{name: "rules of others stay", in: append([]types.IpPermission{tcp(22, []string{"10.0.0.0/8"}, []string{"sg-2"}),
+			tcp(9092, []string{"0.0.0.0/0"}, nil)}, wanted...), out: append([]types.IpPermission{tcp(5432, []string{cidr}, nil)}, wantedOut...)},
+		{name: "other cidr and group", in: []types.IpPermission{tcp(9098, []string{"10.0.0.0/8"}, []string{"sg-2"})},
+			out: wantedOut, want: [4]int{2, 0, 0, 0}},
+		{name: "port range is not the port", in: []types.IpPermission{{IpProtocol: aws.String("tcp"),
+			FromPort: aws.Int32(9000), ToPort: aws.Int32(9100), IpRanges: []types.IpRange{{CidrIp: aws.String(cidr)}}}},
+			out: wantedOut, want: [4]int{2, 0, 0, 0}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := missingRules(tc.have, sg, cidr); len(got) != tc.want {
-				t.Fatalf("missingRules = %d rules, want %d", len(got), tc.want)
+			p := planRules(types.SecurityGroup{GroupId: aws.String(sg), IpPermissions: tc.in, IpPermissionsEgress: tc.out}, cidr)
+			if got := [4]int{len(p.authorizeIn), len(p.authorizeOut), len(p.revokeIn), len(p.revokeOut)}; got != tc.want {
+				t.Fatalf("planRules = %+v: counts %v, want %v", p, got, tc.want)
 			}
 		})
 	}

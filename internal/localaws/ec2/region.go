@@ -23,6 +23,7 @@ type region struct {
 	natTokens     map[string]string
 	routeTables   map[string]*routeTable
 	groups        map[string]*securityGroup
+	endpoints     map[string]*vpcEndpoint
 	// nextAddress indexes the Elastic IP pool for the next allocation.
 	nextAddress int
 }
@@ -31,7 +32,8 @@ func newRegion(name, accountID string) *region {
 	return &region{name: name, accountID: accountID, dhcpOptionsID: newID("dopt"),
 		vpcs: map[string]*vpc{}, subnets: map[string]*subnet{}, igws: map[string]*internetGateway{},
 		addresses: map[string]*address{}, natGateways: map[string]*natGateway{}, natTokens: map[string]string{},
-		routeTables: map[string]*routeTable{}, groups: map[string]*securityGroup{}}
+		routeTables: map[string]*routeTable{}, groups: map[string]*securityGroup{},
+		endpoints: map[string]*vpcEndpoint{}}
 }
 
 // meta is what every resource has: its ID, its creation order and its tags.
@@ -89,10 +91,12 @@ var (
 	kindGroup = kind{"sg", "security-group", "InvalidGroup.NotFound", "The security group '%s' does not exist"}
 	kindRule  = kind{"sgr", "security-group-rule", "InvalidSecurityGroupRuleId.NotFound",
 		"The security group rule ID '%s' does not exist"}
+	// UNCONFIRMED: AWS's exact not-found message for VPC endpoints.
+	kindEndpoint = kind{"vpce", "vpc-endpoint", "InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '%s' does not exist"}
 )
 
 // taggableKinds are the kinds CreateTags, DeleteTags and DescribeTags reach, in DescribeTags order.
-var taggableKinds = []kind{kindAddress, kindIgw, kindNat, kindRouteTable, kindGroup, kindRule, kindSubnet, kindVpc}
+var taggableKinds = []kind{kindAddress, kindIgw, kindNat, kindRouteTable, kindGroup, kindRule, kindSubnet, kindVpc, kindEndpoint}
 
 // sorted returns a map's resources in creation order.
 func sorted[T resource](m map[string]T) []T {

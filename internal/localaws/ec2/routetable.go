@@ -210,31 +210,58 @@ var unsupportedRouteTargets = []string{"CarrierGatewayId", "CoreNetworkArn", "Eg
 	"VpcPeeringConnectionId", "DestinationIpv6CidrBlock", "DestinationPrefixListId"}
 
 func createRoute(c *wire.Call, r *region) error {
-	t, err := r.routeTableParam(c)
+	t, rt, err := r.routeParams(c)
 	if err != nil {
-		return err
-	}
-	for _, p := range unsupportedRouteTargets {
-		if c.Form.Get(p) != "" {
-			return errParam("localaws supports IPv4 routes to internet and NAT gateways only; %s is not supported", p)
-		}
-	}
-	dest, err := routeDestination(c.Form)
-	if err != nil {
-		return err
-	}
-	rt := route{destination: dest, gatewayID: c.Form.Get("GatewayId"), natGatewayID: c.Form.Get("NatGatewayId"),
-		origin: "CreateRoute"}
-	if err := r.checkRouteTarget(t, rt); err != nil {
 		return err
 	}
 	for _, existing := range t.routes {
-		if existing.destination == dest {
-			return errInvalid("RouteAlreadyExists", "The route identified by %s already exists.", dest)
+		if existing.destination == rt.destination {
+			return errInvalid("RouteAlreadyExists", "The route identified by %s already exists.", rt.destination)
 		}
 	}
 	t.routes = append(t.routes, rt)
 	return acknowledge(c)
+}
+
+// replaceRoute points an existing route at another target.
+func replaceRoute(c *wire.Call, r *region) error {
+	t, rt, err := r.routeParams(c)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(t.routes, func(existing route) bool { return existing.destination == rt.destination })
+	switch {
+	case i < 0:
+		return errInvalid("InvalidRoute.NotFound", "There is no route defined for '%s' in the route table. "+
+			"Use CreateRoute instead.", rt.destination)
+	case t.routes[i].gatewayID == "local":
+		return errParam("cannot replace local route %s in route table %s", rt.destination, t.id)
+	}
+	t.routes[i] = rt
+	return acknowledge(c)
+}
+
+// routeParams reads the table, destination and target of CreateRoute and ReplaceRoute.
+func (r *region) routeParams(c *wire.Call) (*routeTable, route, error) {
+	t, err := r.routeTableParam(c)
+	if err != nil {
+		return nil, route{}, err
+	}
+	for _, p := range unsupportedRouteTargets {
+		if c.Form.Get(p) != "" {
+			return nil, route{}, errParam("localaws supports IPv4 routes to internet and NAT gateways only; %s is not supported", p)
+		}
+	}
+	dest, err := routeDestination(c.Form)
+	if err != nil {
+		return nil, route{}, err
+	}
+	rt := route{destination: dest, gatewayID: c.Form.Get("GatewayId"), natGatewayID: c.Form.Get("NatGatewayId"),
+		origin: "CreateRoute"}
+	if err := r.checkRouteTarget(t, rt); err != nil {
+		return nil, route{}, err
+	}
+	return t, rt, nil
 }
 
 // routeDestination reads the required IPv4 DestinationCidrBlock.

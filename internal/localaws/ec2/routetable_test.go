@@ -141,3 +141,46 @@ func TestDeletingSubnetDropsItsAssociation(t *testing.T) {
 	_, err = h.ec2.DeleteRouteTable(h.ctx, &ec2sdk.DeleteRouteTableInput{RouteTableId: rt.RouteTable.RouteTableId})
 	h.must(err)
 }
+
+func TestReplaceRoute(t *testing.T) {
+	h := newHarness(t, Config{})
+	f := h.natFixture()
+	first := h.createNat(f, "")
+	h.waitNatState(aws.ToString(first.NatGatewayId), types.NatGatewayStateAvailable)
+	rt, err := h.ec2.CreateRouteTable(h.ctx, &ec2sdk.CreateRouteTableInput{VpcId: aws.String(f.vpcID)})
+	h.must(err)
+	rtID := rt.RouteTable.RouteTableId
+	_, err = h.ec2.CreateRoute(h.ctx, &ec2sdk.CreateRouteInput{RouteTableId: rtID, DestinationCidrBlock: aws.String("0.0.0.0/0"),
+		NatGatewayId: first.NatGatewayId})
+	h.must(err)
+	_, err = h.ec2.DeleteNatGateway(h.ctx, &ec2sdk.DeleteNatGatewayInput{NatGatewayId: first.NatGatewayId})
+	h.must(err)
+	h.waitNatState(aws.ToString(first.NatGatewayId), types.NatGatewayStateDeleted)
+	defaultRoute := func() types.Route {
+		out, err := h.ec2.DescribeRouteTables(h.ctx, &ec2sdk.DescribeRouteTablesInput{RouteTableIds: []string{aws.ToString(rtID)}})
+		h.must(err)
+		return out.RouteTables[0].Routes[1]
+	}
+	if r := defaultRoute(); r.State != types.RouteStateBlackhole {
+		t.Fatalf("the route to a deleted NAT gateway = %+v", r)
+	}
+
+	second := h.createNat(natFixture{vpcID: f.vpcID, subnetID: f.subnetID, allocationID: h.allocation()}, "")
+	_, err = h.ec2.ReplaceRoute(h.ctx, &ec2sdk.ReplaceRouteInput{RouteTableId: rtID, DestinationCidrBlock: aws.String("0.0.0.0/0"),
+		NatGatewayId: second.NatGatewayId})
+	h.must(err)
+	if r := defaultRoute(); aws.ToString(r.NatGatewayId) != aws.ToString(second.NatGatewayId) || r.State != types.RouteStateActive ||
+		r.Origin != types.RouteOriginCreateRoute {
+		t.Fatalf("the replaced route = %+v", r)
+	}
+
+	_, err = h.ec2.ReplaceRoute(h.ctx, &ec2sdk.ReplaceRouteInput{RouteTableId: rtID, DestinationCidrBlock: aws.String("10.1.0.0/16"),
+		NatGatewayId: second.NatGatewayId})
+	lawstest.ExpectCode(t, err, "InvalidRoute.NotFound")
+	_, err = h.ec2.ReplaceRoute(h.ctx, &ec2sdk.ReplaceRouteInput{RouteTableId: rtID, DestinationCidrBlock: aws.String("10.0.0.0/16"),
+		NatGatewayId: second.NatGatewayId})
+	lawstest.ExpectCode(t, err, "InvalidParameterValue")
+	_, err = h.ec2.ReplaceRoute(h.ctx, &ec2sdk.ReplaceRouteInput{RouteTableId: rtID, DestinationCidrBlock: aws.String("0.0.0.0/0"),
+		NatGatewayId: aws.String("nat-0123456789abcdef0")})
+	lawstest.ExpectCode(t, err, "InvalidNatGatewayID.NotFound")
+}

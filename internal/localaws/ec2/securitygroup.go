@@ -201,6 +201,9 @@ func deleteSecurityGroup(c *wire.Call, r *region) error {
 	if g.name == defaultGroupName {
 		return errInvalid("CannotDelete", "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", g.id)
 	}
+	if r.endpointUsing("", g.id) != nil {
+		return errInvalid("DependencyViolation", "resource %s has a dependent object", g.id)
+	}
 	for _, other := range r.groups {
 		if other.id != g.id && slices.ContainsFunc(other.rules, func(rule *sgRule) bool { return rule.refGroup == g.id }) {
 			return errInvalid("DependencyViolation", "resource %s has a dependent object", g.id)

@@ -1,6 +1,6 @@
 // Package ec2 emulates the network subset of Amazon EC2 that builds a VPC for an MSK Serverless cluster:
 // VPCs, subnets, availability zones, internet gateways, Elastic IP addresses, NAT gateways, route tables,
-// security groups and their rules, and tags, over the ec2Query protocol.
+// security groups and their rules, interface VPC endpoints, and tags, over the ec2Query protocol.
 package ec2
 
 import (
@@ -135,13 +135,16 @@ func (s *Service) routes() {
 		"DeleteNatGateway": s.deleteNatGateway,
 		"CreateRouteTable": createRouteTable, "DescribeRouteTables": describeRouteTables,
 		"DeleteRouteTable": deleteRouteTable, "CreateRoute": createRoute, "DeleteRoute": deleteRoute,
+		"ReplaceRoute":        replaceRoute,
 		"AssociateRouteTable": associateRouteTable, "DisassociateRouteTable": disassociateRouteTable,
 		"CreateSecurityGroup": createSecurityGroup, "DescribeSecurityGroups": describeSecurityGroups,
 		"DeleteSecurityGroup":           deleteSecurityGroup,
 		"AuthorizeSecurityGroupIngress": authorizeIngress, "AuthorizeSecurityGroupEgress": authorizeEgress,
 		"RevokeSecurityGroupIngress": revokeIngress, "RevokeSecurityGroupEgress": revokeEgress,
 		"DescribeSecurityGroupRules": describeSecurityGroupRules,
-		"CreateTags":                 createTags, "DeleteTags": deleteTags, "DescribeTags": describeTags,
+		"CreateVpcEndpoint":          s.createVpcEndpoint, "DescribeVpcEndpoints": describeVpcEndpoints,
+		"DeleteVpcEndpoints": deleteVpcEndpoints, "ModifyVpcEndpoint": modifyVpcEndpoint,
+		"CreateTags": createTags, "DeleteTags": deleteTags, "DescribeTags": describeTags,
 	} {
 		s.handle(op, h)
 	}

@@ -16,6 +16,8 @@ type regionSnapshot struct {
 	RouteTables []xmlRouteTable `json:"routeTables"`
 	// SecurityGroups are the region's security groups.
 	SecurityGroups []xmlSecurityGroup `json:"securityGroups"`
+	// VpcEndpoints are the region's interface VPC endpoints.
+	VpcEndpoints []xmlVpcEndpoint `json:"vpcEndpoints"`
 }
 
 // Snapshot implements server.Service: every region's resources, keyed by region name.
@@ -32,6 +34,7 @@ func (s *Service) Snapshot() any {
 			NatGateways:      renderAll(r.natGateways, renderNatGateway),
 			RouteTables:      renderAll(r.routeTables, r.renderRouteTable),
 			SecurityGroups:   renderAll(r.groups, r.renderGroup),
+			VpcEndpoints:     renderAll(r.endpoints, r.renderEndpoint),
 		}
 	}
 	return out

@@ -168,6 +168,9 @@ func deleteSubnet(c *wire.Call, r *region) error {
 			return errDependency("subnet", s.id)
 		}
 	}
+	if r.endpointUsing(s.id, "") != nil {
+		return errDependency("subnet", s.id)
+	}
 	for _, t := range r.routeTables {
 		t.dropSubnet(s.id)
 	}

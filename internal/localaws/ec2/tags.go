@@ -131,6 +131,8 @@ func (r *region) tagged(k kind) []taggedResource {
 		metas = metasOf(r.routeTables)
 	case kindGroup:
 		metas = metasOf(r.groups)
+	case kindEndpoint:
+		metas = metasOf(r.endpoints)
 	case kindRule:
 		for _, g := range sorted(r.groups) {
 			for _, rule := range g.rules {

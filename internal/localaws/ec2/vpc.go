@@ -144,6 +144,11 @@ func (r *region) vpcInUse(v *vpc) bool {
 			return true
 		}
 	}
+	for _, e := range r.endpoints {
+		if e.vpcID == v.id {
+			return true
+		}
+	}
 	return false
 }
 

@@ -29,11 +29,14 @@ const (
 	MappingDelete    Kind = "mapping.delete"    // Deleting → gone
 	NatGatewayCreate Kind = "natgateway.create" // pending → available
 	NatGatewayDelete Kind = "natgateway.delete" // deleting → deleted
+	// VpcEndpointCreate is an interface VPC endpoint pending → available.
+	VpcEndpointCreate Kind = "vpcendpoint.create"
 )
 
 // Kinds lists every transition, in a stable order.
 var Kinds = []Kind{ClusterCreate, ClusterDelete, PipeCreate, PipeUpdate, PipeStart, PipeStop, PipeDelete,
-	FunctionCreate, FunctionUpdate, MappingCreate, MappingUpdate, MappingDelete, NatGatewayCreate, NatGatewayDelete}
+	FunctionCreate, FunctionUpdate, MappingCreate, MappingUpdate, MappingDelete, NatGatewayCreate, NatGatewayDelete,
+	VpcEndpointCreate}
 
 // Profile is a named set of transition durations.
 type Profile struct {
@@ -54,6 +57,7 @@ var Profiles = map[string]Profile{
 		FunctionCreate: time.Second, FunctionUpdate: time.Second,
 		MappingCreate: 2 * time.Second, MappingUpdate: time.Second, MappingDelete: time.Second,
 		NatGatewayCreate: 2 * time.Second, NatGatewayDelete: time.Second,
+		VpcEndpointCreate: time.Second,
 	}},
 	"realistic": {Name: "realistic", Delays: map[Kind]time.Duration{
 		ClusterCreate: 5 * time.Minute, ClusterDelete: 3 * time.Minute,
@@ -62,6 +66,7 @@ var Profiles = map[string]Profile{
 		FunctionCreate: 5 * time.Second, FunctionUpdate: 5 * time.Second,
 		MappingCreate: 2 * time.Minute, MappingUpdate: time.Minute, MappingDelete: time.Minute,
 		NatGatewayCreate: 2 * time.Minute, NatGatewayDelete: time.Minute,
+		VpcEndpointCreate: 2 * time.Minute,
 	}},
 }
 
