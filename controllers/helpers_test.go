@@ -38,6 +38,11 @@ var testDelays = map[lifecycle.Kind]time.Duration{
 	lifecycle.NatGatewayDelete: 200 * time.Millisecond,
 }
 
+// testTimings are the controllers' waits scaled to the test delays: a blocked or stalled object is looked at
+// again within seconds.
+var testTimings = Timings{Blocked: time.Second, StalledFirst: time.Second, StalledMax: 4 * time.Second,
+	ExternalPoll: 200 * time.Millisecond, DeletePoll: 200 * time.Millisecond, InUsePoll: 200 * time.Millisecond}
+
 func init() {
 	// The controllers' state-aware waits are minutes against AWS; scale them to the test delays.
 	ShortenWaits(200 * time.Millisecond)
@@ -157,7 +162,7 @@ func callsTotal() int64 {
 	return calls.Total()
 }
 
-// touch changes an annotation so the controller reconciles the object again now.
+// touch asks for a reconcile now through the reconcile-request annotation.
 func touch(obj client.Object) {
 	GinkgoHelper()
 	Expect(k8s.Get(ctx, client.ObjectKeyFromObject(obj), obj)).To(Succeed())
@@ -166,7 +171,7 @@ func touch(obj client.Object) {
 	if ann == nil {
 		ann = map[string]string{}
 	}
-	ann["test.kafkapipeline.dev/touched"] = fmt.Sprint(time.Now().UnixNano())
+	ann[v1alpha1.ReconcileRequestAnnotation] = fmt.Sprint(time.Now().UnixNano())
 	obj.SetAnnotations(ann)
 	Expect(k8s.Patch(ctx, obj, patch)).To(Succeed())
 }

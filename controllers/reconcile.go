@@ -5,19 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/log"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/conditions"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
@@ -25,15 +29,16 @@ import (
 // Finalizer keeps an object until the AWS resources it owns are gone.
 const Finalizer = "streaming.kafkapipeline.dev/finalizer"
 
-// deletePoll is how often a deletion in progress is looked at again.
-var deletePoll = 5 * time.Second
-
 // managedObject is a KafkaCluster or KafkaPipeline as the shared reconcile loop sees it.
 type managedObject interface {
 	client.Object
 	GetConditions() []metav1.Condition
 	SetConditions([]metav1.Condition)
 	RetainOnDelete() bool
+	// HandledReconcileRequest returns status.lastHandledReconcileAt.
+	HandledReconcileRequest() string
+	// SetHandledReconcileRequest sets status.lastHandledReconcileAt.
+	SetHandledReconcileRequest(string)
 }
 
 // kindAccess reaches the kind-specific parts of a managedObject's status.
@@ -43,25 +48,26 @@ type kindAccess struct {
 	setObservedGeneration func(client.Object, int64)
 }
 
-// deleteStep removes one part. It returns gone=true once nothing of the part is left.
-type deleteStep struct {
-	condition string
-	delete    func(ctx context.Context) (gone bool, err error)
-}
-
-// parts builds an object's steps for one reconcile. checkpoint persists the status at once (used right
-// after a create so a lost status write later cannot cause a duplicate).
+// parts are an object's managed parts for one reconcile.
 type parts interface {
-	steps(ctx context.Context, checkpoint func(context.Context) error) ([]step, error)
-	deleteSteps(ctx context.Context) ([]deleteStep, error)
+	// list returns the parts in reconcile order (delete runs them in reverse). It reads nothing from AWS and
+	// changes nothing.
+	list() []part
+	// clearUnused empties the status blocks of parts the spec no longer asks for.
+	clearUnused()
 }
 
-// loop is the reconcile skeleton both kinds share: finalizer first, the step table or the reverse-order
-// delete, then one deferred summarize-and-patch.
+// loop is the reconcile skeleton both kinds share: finalizer first, the parts in order or their deletion in
+// reverse order, then one deferred summarize-and-patch.
 type loop struct {
 	client   client.Client
 	recorder events.EventRecorder
 	access   kindAccess
+	timings  Timings
+	reads    *readLog
+	// announced remembers the transitions announced by events, so a reconcile that starts from a stale
+	// cached copy of the object does not announce one twice.
+	announced *transitions
 }
 
 func (l loop) reconcile(ctx context.Context, obj managedObject, p parts, resync time.Duration) (res ctrl.Result, retErr error) {
@@ -69,6 +75,7 @@ func (l loop) reconcile(ctx context.Context, obj managedObject, p parts, resync 
 	pt := newPatcher(l.client, obj, l.access.status)
 	conds := obj.GetConditions()
 	wasReady := conditions.IsTrue(conds, conditions.Ready)
+	stalledSince := stalledSince(conds, start)
 	summary := conditions.Summary{}
 	deleting := !obj.GetDeletionTimestamp().IsZero()
 	defer func() {
@@ -79,7 +86,7 @@ func (l loop) reconcile(ctx context.Context, obj managedObject, p parts, resync 
 		conditions.Summarize(&conds, obj.GetGeneration(), summary)
 		obj.SetConditions(conds)
 		l.access.setObservedGeneration(obj, obj.GetGeneration())
-		if !wasReady && conditions.IsTrue(conds, conditions.Ready) {
+		if !wasReady && conditions.IsTrue(conds, conditions.Ready) && l.announced.enter(obj.GetUID(), conditions.Ready, "True") {
 			l.recorder.Eventf(obj, nil, "Normal", "Ready", "Reconcile", "all %d parts are ready", len(summary.Order))
 		}
 		err := pt.patch(ctx, obj)
@@ -99,31 +106,48 @@ func (l loop) reconcile(ctx context.Context, obj managedObject, p parts, resync 
 			return ctrl.Result{}, err
 		}
 	}
-	checkpoint := func(ctx context.Context) error {
-		obj.SetConditions(conds)
-		return pt.patch(ctx, obj)
-	}
-	steps, err := p.steps(ctx, checkpoint)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
+	steps := p.list()
+	p.clearUnused()
 	for _, st := range steps {
 		summary.Order = append(summary.Order, st.condition)
 	}
 	dropStale(&conds, summary.Order)
-	run := stepRunner{obj: obj, conds: &conds, gen: obj.GetGeneration(), recorder: l.recorder}.run(ctx, steps)
-	summary.Stalled = run.stalled
-	after, err := run.result()
-	switch {
-	case err != nil && run.terminal != nil:
-		return ctrl.Result{}, reconcile.TerminalError(err)
-	case err != nil:
-		return ctrl.Result{}, err
-	case after > 0:
-		return ctrl.Result{RequeueAfter: after}, nil
+	requested := obj.GetAnnotations()[v1alpha1.ReconcileRequestAnnotation]
+	full := requested != obj.HandledReconcileRequest() || l.reads.due(obj.GetUID(), resync, start)
+	runner := stepRunner{obj: obj, conds: &conds, gen: obj.GetGeneration(), recorder: l.recorder, full: full,
+		timings: l.timings, announced: func(cond, state string) bool { return l.announced.enter(obj.GetUID(), cond, state) },
+		checkpoint: func(ctx context.Context) error {
+			obj.SetConditions(conds)
+			return pt.patch(ctx, obj)
+		}}
+	run := runner.run(ctx, steps)
+	if full {
+		l.reads.done(obj.GetUID(), start)
 	}
-	// Ready: look again after the jittered resync period, with read-only calls unless something drifted.
+	obj.SetHandledReconcileRequest(requested)
+	summary.Stalled = run.stalled
+	switch {
+	case run.stalled != nil:
+		// Retrying soon cannot help, but the cause may be outside the spec (an object uploaded late, a role
+		// that propagated): look again on a slow backoff, and at once on a change of the object or of what
+		// it watches.
+		return ctrl.Result{RequeueAfter: l.timings.stalledWait(start.Sub(stalledSince))}, nil
+	case run.retry != nil:
+		return ctrl.Result{}, run.retry
+	case run.requeue > 0:
+		return ctrl.Result{RequeueAfter: run.requeue}, nil
+	}
+	// Ready, or waiting only on watched objects (whose change wakes this one): look again after the jittered
+	// resync period, with read-only calls unless something drifted.
 	return ctrl.Result{RequeueAfter: wait.Jitter(resync, 0.1)}, nil
+}
+
+// stalledSince returns when the object stalled, or now when it is not Stalled.
+func stalledSince(conds []metav1.Condition, now time.Time) time.Time {
+	if c := conditions.Get(conds, conditions.Stalled); c != nil && c.Status == metav1.ConditionTrue {
+		return c.LastTransitionTime.Time
+	}
+	return now
 }
 
 // delete removes the owned parts in strict reverse order, one at a time, and the finalizer last.
@@ -131,21 +155,25 @@ func (l loop) delete(ctx context.Context, obj managedObject, p parts, conds *[]m
 	if !controllerutil.ContainsFinalizer(obj, Finalizer) {
 		return ctrl.Result{}, nil
 	}
+	l.reads.forget(obj.GetUID())
+	l.announced.forget(obj.GetUID())
 	if obj.RetainOnDelete() {
 		l.recorder.Eventf(obj, nil, "Normal", "Retained", "Delete",
 			"deletion policy Retain: the AWS resources are left in place")
 		controllerutil.RemoveFinalizer(obj, Finalizer)
 		return ctrl.Result{}, nil
 	}
-	steps, err := p.deleteSteps(ctx)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	for _, ds := range steps {
+	steps := p.list()
+	for i := len(steps) - 1; i >= 0; i-- {
+		ds := steps[i]
+		if ds.delete == nil {
+			meta.RemoveStatusCondition(conds, ds.condition)
+			continue
+		}
 		gone, err := ds.delete(ctx)
 		if w, ok := outcome.AsWaiting(err); ok {
-			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, conditions.ReasonDeleting, w.Message)
-			return ctrl.Result{RequeueAfter: w.After}, nil
+			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, v1alpha1.ReasonDeleting, w.Message)
+			return ctrl.Result{RequeueAfter: max(w.After, minWait)}, nil
 		}
 		if t, ok := outcome.AsTerminal(err); ok {
 			// Never touch what is not ours: report it and treat the part as gone for this object.
@@ -153,13 +181,13 @@ func (l loop) delete(ctx context.Context, obj managedObject, p parts, conds *[]m
 			continue
 		}
 		if err != nil {
-			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, conditions.ReasonDeleting, err.Error())
+			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, v1alpha1.ReasonDeleting, err.Error())
 			return ctrl.Result{}, fmt.Errorf("deleting %s: %w", ds.condition, err)
 		}
 		if !gone {
-			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, conditions.ReasonDeleting,
+			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, v1alpha1.ReasonDeleting,
 				"deletion in progress")
-			return ctrl.Result{RequeueAfter: deletePoll}, nil
+			return ctrl.Result{RequeueAfter: l.timings.DeletePoll}, nil
 		}
 		meta.RemoveStatusCondition(conds, ds.condition)
 	}
@@ -175,3 +203,73 @@ func dropStale(conds *[]metav1.Condition, order []string) {
 	keep := append([]string{conditions.Ready, conditions.Reconciling, conditions.Stalled}, order...)
 	*conds = slices.DeleteFunc(*conds, func(c metav1.Condition) bool { return !slices.Contains(keep, c.Type) })
 }
+
+// readLog remembers when each object's parts were last all read from AWS, so a reconcile between resyncs
+// reads only the parts that are not Ready. It lives in memory: a restarted manager reads everything once.
+type readLog struct {
+	mu   sync.Mutex
+	last map[types.UID]time.Time
+}
+
+func newReadLog() *readLog { return &readLog{last: map[types.UID]time.Time{}} }
+
+// due reports whether the object's parts should all be read now: never read, or last read a resync ago.
+func (l *readLog) due(uid types.UID, resync time.Duration, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t, ok := l.last[uid]
+	return !ok || now.Sub(t) >= resync
+}
+
+func (l *readLog) done(uid types.UID, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.last[uid] = now
+}
+
+func (l *readLog) forget(uid types.UID) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.last, uid)
+}
+
+// transitions remembers, per object and condition, the last state (status and reason) an event announced.
+type transitions struct {
+	mu   sync.Mutex
+	last map[types.UID]map[string]string
+}
+
+func newTransitions() *transitions { return &transitions{last: map[types.UID]map[string]string{}} }
+
+// enter records that the object's condition is in state and reports whether that is new.
+func (t *transitions) enter(uid types.UID, cond, state string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.last[uid] == nil {
+		t.last[uid] = map[string]string{}
+	}
+	if t.last[uid][cond] == state {
+		return false
+	}
+	t.last[uid][cond] = state
+	return true
+}
+
+func (t *transitions) forget(uid types.UID) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.last, uid)
+}
+
+// reconcileWorthy passes the changes that need a reconcile: a new generation (spec or deletion) and a new
+// value of the reconcile-request annotation. Other metadata changes (labels, other annotations) and status
+// writes trigger nothing.
+var reconcileWorthy = predicate.Or(predicate.GenerationChangedPredicate{}, predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		key := v1alpha1.ReconcileRequestAnnotation
+		return e.ObjectOld.GetAnnotations()[key] != e.ObjectNew.GetAnnotations()[key]
+	},
+})

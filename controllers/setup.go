@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 
@@ -20,20 +19,15 @@ type Setup struct {
 	// BuiltinCodeSHA256 returns the CodeSha256 of BuiltinCode(arch), saving the controller hashing the
 	// zip on every reconcile. Optional: nil hashes the zip.
 	BuiltinCodeSHA256 func(arch string) (string, error)
-	// IAMPropagation is how long a changed role is given before services assume it.
-	IAMPropagation time.Duration
 	// Options are the shared settings.
 	Options Options
 }
 
 // SetupWithManager registers the KafkaCluster and KafkaPipeline controllers with a manager.
 func (s Setup) SetupWithManager(ctx context.Context, mgr ctrl.Manager) error {
-	if err := (&KafkaClusterReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkacluster"),
-		AWS: s.AWS, Options: s.Options}).SetupWithManager(mgr); err != nil {
+	s.Options = s.Options.withDefaults()
+	if err := newClusterReconciler(mgr, s).SetupWithManager(ctx, mgr); err != nil {
 		return err
 	}
-	return (&KafkaPipelineReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("kafkapipeline"),
-		AWS: s.AWS, Topics: s.Topics, BuiltinCode: s.BuiltinCode, BuiltinCodeSHA256: s.BuiltinCodeSHA256,
-		IAMPropagation: s.IAMPropagation,
-		Options:        s.Options}).SetupWithManager(ctx, mgr)
+	return newPipelineReconciler(mgr, s).SetupWithManager(ctx, mgr)
 }

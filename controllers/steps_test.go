@@ -16,16 +16,16 @@ import (
 
 func TestStepRunnerOutcomes(t *testing.T) {
 	ran := map[string]bool{}
-	st := func(cond string, err error, deps ...string) step {
-		return step{condition: cond, deps: deps, run: func(context.Context) (string, error) {
+	st := func(cond string, err error, deps ...string) part {
+		return part{condition: cond, deps: deps, ensure: func(context.Context) (ensured, error) {
 			ran[cond] = true
-			return cond + " ok", err
+			return ensured{message: cond + " ok"}, err
 		}}
 	}
 	var conds []metav1.Condition
 	rec := events.NewFakeRecorder(10)
-	r := stepRunner{obj: &corev1.ConfigMap{}, conds: &conds, gen: 3, recorder: rec}
-	run := r.run(context.Background(), []step{
+	r := stepRunner{obj: &corev1.ConfigMap{}, conds: &conds, gen: 3, recorder: rec, timings: DefaultTimings()}
+	run := r.run(context.Background(), []part{
 		st("A", nil),
 		st("B", outcome.Wait(2*time.Second, "Creating", "B is creating")),
 		st("C", nil, "B"),
@@ -36,16 +36,15 @@ func TestStepRunnerOutcomes(t *testing.T) {
 	if ran["C"] {
 		t.Error("a step whose dependency is not ready must not run")
 	}
-	want := map[string]string{"A": "Available", "B": "Creating", "C": reasonDependencyNotReady, "D": "AccessDenied",
-		"E": reasonAWSError, "F": "Creating"}
+	want := map[string]string{"A": "Available", "B": "Creating", "C": "DependencyNotReady", "D": "AccessDenied",
+		"E": "AWSError", "F": "Creating"}
 	for cond, reason := range want {
 		if c := conditions.Get(conds, cond); c == nil || c.Reason != reason || c.ObservedGeneration != 3 {
 			t.Errorf("%s = %+v, want reason %s", cond, c, reason)
 		}
 	}
-	after, err := run.result()
-	if err == nil || after != 0 {
-		t.Fatalf("a transient error wins over waiting: after=%v err=%v", after, err)
+	if run.retry == nil {
+		t.Fatal("a transient error is retried")
 	}
 	if run.requeue != minWait {
 		t.Errorf("shortest wait = %v, want the %v floor", run.requeue, minWait)
@@ -55,19 +54,16 @@ func TestStepRunnerOutcomes(t *testing.T) {
 	}
 
 	// The same outcomes again emit nothing new.
-	r.run(context.Background(), []step{st("A", nil), st("D", outcome.Block("AccessDenied", errors.New("no")))})
+	r.run(context.Background(), []part{st("A", nil), st("D", outcome.Block("AccessDenied", errors.New("no")))})
 	if len(rec.Events) != 3 {
 		t.Errorf("repeated outcomes emitted events: %d", len(rec.Events))
 	}
 
 	// A terminal outcome stops the table and stalls.
 	delete(ran, "Z")
-	run = r.run(context.Background(), []step{st("Y", outcome.Failf("NotOwned", "queue q is not ours")), st("Z", nil)})
+	run = r.run(context.Background(), []part{st("Y", outcome.Failf("NotOwned", "queue q is not ours")), st("Z", nil)})
 	if ran["Z"] || run.stalled == nil || run.stalled.Reason != "NotOwned" {
 		t.Fatalf("terminal: ranZ=%v stalled=%+v", ran["Z"], run.stalled)
-	}
-	if _, err := run.result(); !errors.Is(err, run.terminal) {
-		t.Fatalf("terminal result = %v", err)
 	}
 }
 
@@ -91,5 +87,42 @@ func TestFunctionNameAndRegionOfARNs(t *testing.T) {
 	}
 	if arnRegion("not-an-arn") != "" {
 		t.Error("a non-ARN has no region")
+	}
+}
+
+func TestStepRunnerEventsOnTransitionsOfExistingConditions(t *testing.T) {
+	var conds []metav1.Condition
+	rec := events.NewFakeRecorder(10)
+	r := stepRunner{obj: &corev1.ConfigMap{}, conds: &conds, gen: 1, recorder: rec, full: true, timings: DefaultTimings()}
+	st := func(err error) []part {
+		return []part{{condition: "FunctionReady", ensure: func(context.Context) (ensured, error) { return ensured{message: "ok"}, err }}}
+	}
+	next := func() string {
+		select {
+		case e := <-rec.Events:
+			return e
+		default:
+			return "no event"
+		}
+	}
+	r.run(context.Background(), st(outcome.Wait(time.Second, "Creating", "creating")))
+	if len(rec.Events) != 0 {
+		t.Fatalf("waiting emitted %d events", len(rec.Events))
+	}
+	r.run(context.Background(), st(nil))
+	if got := next(); got != "Normal FunctionReady ok" {
+		t.Errorf("False -> True: event %q, want the Normal ready event", got)
+	}
+	r.run(context.Background(), st(outcome.Failf("InvalidSpec", "no such key")))
+	if got := next(); got != "Warning InvalidSpec FunctionReady: no such key" {
+		t.Errorf("True -> InvalidSpec: event %q, want a Warning", got)
+	}
+	r.run(context.Background(), st(outcome.Block("AccessDenied", errors.New("denied"))))
+	if got := next(); got != "Warning AccessDenied FunctionReady: denied" {
+		t.Errorf("InvalidSpec -> AccessDenied: event %q, want a Warning", got)
+	}
+	r.run(context.Background(), st(outcome.Block("AccessDenied", errors.New("denied"))))
+	if len(rec.Events) != 0 {
+		t.Errorf("the same failure again emitted %d events", len(rec.Events))
 	}
 }

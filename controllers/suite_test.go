@@ -133,10 +133,11 @@ func startManager(resync time.Duration) {
 		},
 	})
 	Expect(err).NotTo(HaveOccurred())
-	opts := Options{ClusterID: testClusterID, ResyncPeriod: resync, MaxConcurrentReconciles: 4}
+	opts := Options{ClusterID: testClusterID, ResyncPeriod: resync, MaxConcurrentReconciles: 4,
+		IAMPropagation: 500 * time.Millisecond, Timings: testTimings}
 	Expect(Setup{AWS: awsapi.NewClientCache(awsCfg), Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Region: awsCfg.Region,
 		RootCAs: kafkaRoots(), Timeout: 5 * time.Second},
-		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, IAMPropagation: 500 * time.Millisecond, Options: opts}.SetupWithManager(suiteCtx, mgr)).To(Succeed())
+		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}.SetupWithManager(suiteCtx, mgr)).To(Succeed())
 
 	ctx, cancel := context.WithCancel(suiteCtx)
 	done := make(chan struct{})

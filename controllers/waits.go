@@ -12,9 +12,9 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
 )
 
-// ShortenWaits sets every state-aware wait of the controllers and the AWS layer to d. The defaults follow
-// AWS, where a cluster takes minutes; local stacks and tests against localaws, whose transitions take about a
-// second, call this once before starting the manager.
+// ShortenWaits sets every state-aware wait of the AWS layer to d (the controllers' own waits are
+// Options.Timings). The defaults follow AWS, where a cluster takes minutes; local stacks and tests against
+// localaws, whose transitions take about a second, call this once before starting the manager.
 func ShortenWaits(d time.Duration) {
 	cluster.CreatingDelay, cluster.BusyDelay = d, d
 	network.NatGatewayDelay, network.DependencyDelay = d, d
@@ -22,5 +22,4 @@ func ShortenWaits(d time.Duration) {
 	pipe.TransitionDelay, esm.TransitionDelay = d, d
 	queue.DeletedRecentlyWait = d
 	kafka.UnreachableRetry = d
-	dependencyPoll, inUsePoll, deletePoll = d, d, d
 }

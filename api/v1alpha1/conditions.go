@@ -73,7 +73,10 @@ const (
 	ConditionEventSourceMappingReady = "EventSourceMappingReady"
 )
 
-// Condition reasons: the closed set of reasons the controller writes on any condition.
+// Condition reasons: the closed set of reasons the controller writes on any condition. Every reason the
+// controllers emit is one of these, and the README's troubleshooting table lists each of them (a test checks
+// both). A Warning event is sent when a condition enters a failure reason (internal/conditions knows which
+// reasons are failures).
 const (
 	// ReasonSucceeded is the reason of Ready=True: every step condition is True.
 	ReasonSucceeded = "Succeeded"
@@ -87,7 +90,8 @@ const (
 	ReasonProgressingWithRetry = "ProgressingWithRetry"
 
 	// ReasonDependencyNotReady is used on a step condition whose dependencies are not ready yet, for example
-	// PipeReady while the cluster is still being created.
+	// PipeReady while the cluster is still being created, or ClusterReady while the named KafkaCluster is not
+	// Ready. Waiting on a Kubernetes object costs no AWS call: the controller watches it.
 	ReasonDependencyNotReady = "DependencyNotReady"
 
 	// ReasonCreating is used on a step condition while its AWS resource is being created.
@@ -96,11 +100,19 @@ const (
 	// ReasonUpdating is used on a step condition while its AWS resource is being changed to match the spec.
 	ReasonUpdating = "Updating"
 
+	// ReasonWaitingForIAMPropagation is used on a role or function step while IAM propagates a new or changed
+	// role to the services that assume it.
+	ReasonWaitingForIAMPropagation = "WaitingForIAMPropagation"
+
+	// ReasonQueueDeletedRecently is used on DeadLetterQueueReady while SQS refuses to reuse the name of a queue
+	// deleted less than 60 seconds ago.
+	ReasonQueueDeletedRecently = "QueueDeletedRecently"
+
 	// ReasonAvailable is the reason of a step condition that is True: the resource exists and matches the spec.
 	ReasonAvailable = "Available"
 
 	// ReasonDeleting is used on step conditions and on Ready while the object is being deleted and its AWS
-	// resources are being removed in reverse order.
+	// resources are being removed in reverse order, and on a step while its AWS resource is being deleted.
 	ReasonDeleting = "Deleting"
 
 	// ReasonNotOwned is used when a resource with the deterministic name exists but does not carry this object's
@@ -108,8 +120,22 @@ const (
 	ReasonNotOwned = "NotOwned"
 
 	// ReasonInvalidSpec is used when AWS refuses the spec as invalid (a validation error that admission could not
-	// catch, such as an unknown subnet or availability zone). The object is Stalled until the spec changes.
+	// catch, such as an unknown subnet, a missing S3 object or a region that differs from the cluster's). The
+	// object is Stalled, and looked at again on a slow backoff in case the cause was outside the spec (an S3
+	// object uploaded late).
 	ReasonInvalidSpec = "InvalidSpec"
+
+	// ReasonClusterNotFound is used on ClusterReady when spec.cluster.arn names an MSK cluster that does not
+	// exist. The object is Stalled and looked at again on a slow backoff.
+	ReasonClusterNotFound = "ClusterNotFound"
+
+	// ReasonTopicNotFound is used on TopicReady when topic.create is false and the topic does not exist. The
+	// controller waits for someone to create it.
+	ReasonTopicNotFound = "TopicNotFound"
+
+	// ReasonNotFound is used when a queue or function named by ARN in the spec does not exist. The object is
+	// Stalled and looked at again on a slow backoff.
+	ReasonNotFound = "NotFound"
 
 	// ReasonAccessDenied is used when the controller's IAM identity is not allowed to make a call. The controller
 	// retries slowly, since an administrator can fix the policy without touching the object.
@@ -120,22 +146,50 @@ const (
 	ReasonQuotaExceeded = "QuotaExceeded"
 
 	// ReasonProvisioningFailed is used when an AWS resource reached a failed state (an MSK cluster FAILED, a pipe
-	// CREATE_FAILED, a function Failed). The message carries the state reason AWS gave. The object is Stalled.
+	// CREATE_FAILED, a function Failed, a NAT gateway failed). The message carries the state reason AWS gave. The
+	// object is Stalled; an owned pipe in a FAILED state is replaced with backoff (status.pipe.replacements
+	// counts the attempts).
 	ReasonProvisioningFailed = "ProvisioningFailed"
 
 	// ReasonUnreachable is used when the controller cannot reach a data-plane endpoint, for example the Kafka
 	// brokers it manages topics through.
 	ReasonUnreachable = "Unreachable"
 
-	// ReasonSuspended is used on PipeReady or EventSourceMappingReady (True) when spec.suspend stopped delivery
-	// as requested.
-	ReasonSuspended = "Suspended"
-
-	// ReasonRetained is used on step conditions while the object is being deleted with deletion policy Retain:
-	// the AWS resource is left in place.
-	ReasonRetained = "Retained"
-
-	// ReasonAWSError is used for an AWS error that fits no other reason. The message carries the error code and
-	// text.
+	// ReasonAWSError is used for an AWS error that fits no other reason (throttling after the SDK's retries, a
+	// server error, a network error). The controller retries with backoff. The message carries the error code
+	// and text.
 	ReasonAWSError = "AWSError"
+
+	// ReasonSubnetNotFound names a subnet of the cluster that does not exist; on NetworkReady the controller
+	// reports it as InvalidSpec, and the preflight's own word for it is this one.
+	ReasonSubnetNotFound = "SubnetNotFound"
+
+	// ReasonSubnetsInSeveralVPCs is used on NetworkReady when the cluster's subnets are not all in one VPC.
+	ReasonSubnetsInSeveralVPCs = "SubnetsInSeveralVPCs"
+
+	// ReasonSubnetsInOneAZ is used on NetworkReady when the cluster's subnets span fewer than two Availability
+	// Zones.
+	ReasonSubnetsInOneAZ = "SubnetsInOneAZ"
+
+	// ReasonSecurityGroupNotFound is used on NetworkReady when a security group of the cluster is not in the
+	// subnets' VPC.
+	ReasonSecurityGroupNotFound = "SecurityGroupNotFound"
+
+	// ReasonNoRouteToLambdaAndSTS is used on NetworkReady when a subnet's route table has no default route to a
+	// NAT gateway and the VPC has no interface endpoints for Lambda and STS: the pipes' pollers could not call
+	// them. The message names the route table and the command that fixes it.
+	ReasonNoRouteToLambdaAndSTS = "NoRouteToLambdaAndSTS"
+
+	// ReasonSecurityGroupMissingKafkaRule is used on NetworkReady when no security group of the cluster lets
+	// TCP 9098 in from the cluster's groups or the VPC. The message gives the missing rule.
+	ReasonSecurityGroupMissingKafkaRule = "SecurityGroupMissingKafkaRule"
+
+	// ReasonSecurityGroupMissingEgressRule is used on NetworkReady when the cluster's security groups do not
+	// let TCP 9098 out to the brokers or TCP 443 out to Lambda and STS. The message gives the missing rule.
+	ReasonSecurityGroupMissingEgressRule = "SecurityGroupMissingEgressRule"
 )
+
+// ReconcileRequestAnnotation asks for a reconcile now, with a full read of every part from AWS, as Flux's
+// reconcile.fluxcd.io/requestedAt does: set it to any new value (for example the current time). The value
+// handled last is copied to status.lastHandledReconcileAt. Other metadata changes trigger no AWS reads.
+const ReconcileRequestAnnotation = "streaming.kafkapipeline.dev/requestedAt"

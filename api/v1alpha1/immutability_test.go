@@ -73,7 +73,7 @@ func TestKafkaPipelineUpdates(t *testing.T) {
 		{name: "suspend", change: set("spec.suspend", true)},
 		{name: "builtin to s3", change: s3Code},
 		{name: "change function settings", change: all(set(managed+".memoryMB", int64(256)), set(managed+".timeoutSeconds", int64(60)), set(managed+".environment", map[string]any{"LOG_LEVEL": "debug"}))},
-		{name: "request response", change: set("spec.target.invocationType", "REQUEST_RESPONSE")},
+		{name: "request response", change: all(set("spec.target.invocationType", "REQUEST_RESPONSE"), set(managed+".timeoutSeconds", int64(60)))},
 		{name: "retry policy", change: all(set("spec.retryPolicy.maximumRetryAttempts", int64(0)), set("spec.retryPolicy.maximumEventAgeSeconds", int64(3600)))},
 		{name: "disable dead-letter queue", change: set("spec.deadLetterQueue.enabled", false)},
 	}

@@ -32,6 +32,12 @@ func (c *KafkaCluster) SetConditions(conditions []metav1.Condition) {
 	c.Status.Conditions = conditions
 }
 
+// HandledReconcileRequest returns the value of the reconcile-request annotation handled last.
+func (c *KafkaCluster) HandledReconcileRequest() string { return c.Status.LastHandledReconcileAt }
+
+// SetHandledReconcileRequest records the value of the reconcile-request annotation just handled.
+func (c *KafkaCluster) SetHandledReconcileRequest(v string) { c.Status.LastHandledReconcileAt = v }
+
 // RetainOnDelete reports whether deleting the KafkaCluster leaves its AWS resources in place: the deletion
 // policy is Retain, or the services.k8s.aws/deletion-policy annotation is retain.
 func (c *KafkaCluster) RetainOnDelete() bool {

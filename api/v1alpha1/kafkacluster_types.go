@@ -88,8 +88,8 @@ type Network struct {
 
 	// Create builds a dedicated network for the cluster: a VPC with DNS support, a public subnet with an
 	// internet gateway, an Elastic IP and a NAT gateway, two private subnets in two availability zones routed
-	// through the NAT gateway, and a security group allowing TCP 9098 inside the VPC. It is deleted with the
-	// cluster unless the deletion policy is Retain.
+	// through the NAT gateway, and a security group allowing TCP 9098 (Kafka over IAM authentication) and 9092
+	// (plaintext) inside the VPC. It is deleted with the cluster unless the deletion policy is Retain.
 	// +optional
 	Create *NetworkCreate `json:"create,omitempty"`
 }
@@ -155,6 +155,11 @@ type KafkaClusterStatus struct {
 	// +optional
 	// +listType=atomic
 	SecurityGroupIDs []string `json:"securityGroupIDs,omitempty"`
+
+	// LastHandledReconcileAt is the value of the streaming.kafkapipeline.dev/requestedAt annotation the
+	// controller handled last (a reconcile with a full read of every part from AWS).
+	// +optional
+	LastHandledReconcileAt string `json:"lastHandledReconcileAt,omitempty"`
 
 	// Network holds the IDs of every network part the operator created for spec.network.create, so they can
 	// be found again and deleted. Empty for a network you bring.

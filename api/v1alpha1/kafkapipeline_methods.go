@@ -32,6 +32,12 @@ func (p *KafkaPipeline) SetConditions(conditions []metav1.Condition) {
 	p.Status.Conditions = conditions
 }
 
+// HandledReconcileRequest returns the value of the reconcile-request annotation handled last.
+func (p *KafkaPipeline) HandledReconcileRequest() string { return p.Status.LastHandledReconcileAt }
+
+// SetHandledReconcileRequest records the value of the reconcile-request annotation just handled.
+func (p *KafkaPipeline) SetHandledReconcileRequest(v string) { p.Status.LastHandledReconcileAt = v }
+
 // RetainOnDelete reports whether deleting the KafkaPipeline leaves its AWS resources in place: the deletion
 // policy is Retain, or the services.k8s.aws/deletion-policy annotation is retain.
 func (p *KafkaPipeline) RetainOnDelete() bool {
@@ -57,6 +63,14 @@ func (p *KafkaPipeline) UsesPipe() bool {
 // CreatesTopic reports whether the operator creates the topic (spec.topic.create, true when unset).
 func (p *KafkaPipeline) CreatesTopic() bool {
 	return p.Spec.Topic.Create == nil || *p.Spec.Topic.Create
+}
+
+// TopicPartitions returns the partition count of a topic the operator creates: spec.topic.partitions, or 3.
+func (p *KafkaPipeline) TopicPartitions() int32 {
+	if p.Spec.Topic.Partitions == 0 {
+		return 3
+	}
+	return p.Spec.Topic.Partitions
 }
 
 // ManagesFunction reports whether the operator creates and owns the function (spec.target.function.managed).

@@ -180,6 +180,7 @@ type ClusterReference struct {
 }
 
 // Topic is the Kafka topic a pipeline reads.
+// +kubebuilder:validation:XValidation:rule="!has(self.create) || self.create || (!has(self.partitions) && !has(self.config))",message="topic.partitions and topic.config apply only to a topic the operator creates: remove them, or set topic.create: true"
 type Topic struct {
 	// Name is the topic name: 1 to 249 letters, digits, '.', '_' or '-', and not "." or "..". Immutable.
 	// +required
@@ -190,22 +191,24 @@ type Topic struct {
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="topic.name is immutable (a pipe's topic cannot change); create a new KafkaPipeline instead"
 	Name string `json:"name"`
 
-	// Create says whether the operator creates the topic (true, the default) or expects it to exist (false). A
-	// topic the operator created is deleted with the pipeline unless the deletion policy is Retain.
+	// Create says whether the operator creates the topic (true, the default) or expects it to exist (false:
+	// TopicReady stays False with reason TopicNotFound until someone creates it). Topics are never deleted,
+	// not even one the operator created: they carry no ownership tags, may be shared, and go with their
+	// cluster.
 	// +optional
 	// +kubebuilder:default=true
 	Create *bool `json:"create,omitempty"`
 
-	// Partitions is the number of partitions of a topic the operator creates; it may grow but never shrink.
+	// Partitions is the number of partitions of a topic the operator creates (default 3); it may grow but
+	// never shrink. Only with create: true.
 	// +optional
-	// +kubebuilder:default=3
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=2400
 	// +kubebuilder:validation:XValidation:rule="self >= oldSelf",message="topic.partitions can only grow (Kafka cannot remove partitions)"
 	Partitions int32 `json:"partitions,omitempty"`
 
 	// Config is topic-level Kafka configuration for a topic the operator creates, for example
-	// retention.ms: "86400000".
+	// retention.ms: "86400000". Only with create: true.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=50
 	// +kubebuilder:validation:XValidation:rule="self.all(k, size(k) <= 255 && k.matches('^[a-z0-9]+([.][a-z0-9]+)*$'))",message="topic.config keys are Kafka topic settings such as retention.ms: lowercase words separated by dots"
@@ -460,6 +463,17 @@ type KafkaPipelineStatus struct {
 	// EventSourceMapping is the Lambda event source mapping (EventSourceMapping delivery).
 	// +optional
 	EventSourceMapping EventSourceMappingStatus `json:"eventSourceMapping,omitzero"`
+
+	// DeliveryState is the state of what delivers the records, whichever the delivery: the pipe's
+	// currentState (RUNNING, STOPPED, CREATE_FAILED, ...) or the event source mapping's state (Enabled,
+	// Disabled, ...).
+	// +optional
+	DeliveryState string `json:"deliveryState,omitempty"`
+
+	// LastHandledReconcileAt is the value of the streaming.kafkapipeline.dev/requestedAt annotation the
+	// controller handled last (a reconcile with a full read of every part from AWS).
+	// +optional
+	LastHandledReconcileAt string `json:"lastHandledReconcileAt,omitempty"`
 }
 
 // PipelineClusterStatus is the MSK cluster a pipeline reads from.
@@ -546,6 +560,16 @@ type PipeStatus struct {
 	// StateReason is the reason EventBridge gives for the current state, when it gives one.
 	// +optional
 	StateReason string `json:"stateReason,omitempty"`
+
+	// Replacements counts the times the operator deleted and created again its pipe because it was in a
+	// FAILED state (for example CREATE_FAILED on a role IAM had not propagated yet). Replacements back off
+	// from 30 seconds to 10 minutes.
+	// +optional
+	Replacements int32 `json:"replacements,omitempty"`
+
+	// ReplacedAt is when the last replacement started.
+	// +optional
+	ReplacedAt *metav1.Time `json:"replacedAt,omitempty"`
 }
 
 // EventSourceMappingStatus is a pipeline's Lambda event source mapping.
@@ -566,8 +590,7 @@ type EventSourceMappingStatus struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Topic",type=string,JSONPath=`.spec.topic.name`
 // +kubebuilder:printcolumn:name="Delivery",type=string,JSONPath=`.spec.delivery`
-// +kubebuilder:printcolumn:name="Pipe",type=string,JSONPath=`.status.pipe.currentState`,description="EventBridge Pipe state"
-// +kubebuilder:printcolumn:name="Mapping",type=string,JSONPath=`.status.eventSourceMapping.state`,description="Lambda event source mapping state",priority=1
+// +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.deliveryState`,description="State of the EventBridge Pipe or of the Lambda event source mapping"
 // +kubebuilder:printcolumn:name="Function",type=string,JSONPath=`.status.function.name`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 

@@ -126,6 +126,13 @@ func TestOmittedFieldsAreDefaultedToTheSamplesValues(t *testing.T) {
 		want.Spec.Region, want.Spec.Tags = "", nil
 		want.Spec.Target.InvocationType = ""
 		want.Spec.Target.Function.Managed.Runtime, want.Spec.Target.Function.Managed.Handler = "", ""
+		// The topic's partitions apply only with create: true; the operator uses 3 when they are omitted.
+		want.Spec.Topic.Partitions = 0
+		// The sample has the original stack's memory and timeout, not the API's defaults.
+		want.Spec.Target.Function.Managed.MemoryMB, want.Spec.Target.Function.Managed.TimeoutSeconds = 128, 30
+		if got.TopicPartitions() != 3 {
+			t.Errorf("TopicPartitions() = %d; want 3", got.TopicPartitions())
+		}
 		if diff := cmp.Diff(want.Spec, got.Spec); diff != "" {
 			t.Errorf("defaulted KafkaPipeline spec differs from the sample (-sample +defaulted):\n%s", diff)
 		}
@@ -161,7 +168,7 @@ func TestPipelineOfExistingResourcesIsAccepted(t *testing.T) {
 		del(managed), set(fn+".arn", "arn:aws:lambda:ap-northeast-1:123456789012:function:processor:live"),
 		set("spec.deadLetterQueue.arn", "arn:aws:sqs:ap-northeast-1:123456789012:processor-dlq"),
 		set("spec.source.consumerGroupID", "processor/v1"),
-		set("spec.topic.create", false),
+		set("spec.topic.create", false), del("spec.topic.partitions"),
 	)(t, obj.Object)
 	var got v1alpha1.KafkaPipeline
 	createAndRead(t, c, obj, &got)

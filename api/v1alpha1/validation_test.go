@@ -96,6 +96,9 @@ func TestInvalidKafkaPipelinesAreRefused(t *testing.T) {
 		{"no code", del(code), code + ": Required value"},
 		{"no s3 key", all(del(code+".builtin"), set(code+".s3", map[string]any{"bucket": "my-code"})), code + ".s3.key: Required value"},
 		// Ranges.
+		{"partitions of a topic not created", set("spec.topic.create", false), "topic.partitions and topic.config apply only to a topic the operator creates"},
+		{"config of a topic not created", all(set("spec.topic.create", false), del("spec.topic.partitions"),
+			set("spec.topic.config", map[string]any{"retention.ms": "1000"})), "topic.partitions and topic.config apply only to a topic the operator creates"},
 		{"zero partitions", set("spec.topic.partitions", int64(0)), "spec.topic.partitions in body should be greater than or equal to 1"},
 		{"too many partitions", set("spec.topic.partitions", int64(2401)), "spec.topic.partitions in body should be less than or equal to 2400"},
 		{"zero batch", set("spec.source.batchSize", int64(0)), "spec.source.batchSize in body should be greater than or equal to 1"},

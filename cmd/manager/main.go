@@ -57,8 +57,10 @@ func run() error {
 	if region == "" {
 		return fmt.Errorf("no AWS region: set --region or AWS_REGION")
 	}
+	timings := controllers.DefaultTimings()
 	if transitionPoll > 0 {
 		controllers.ShortenWaits(transitionPoll)
+		timings.ExternalPoll, timings.DeletePoll, timings.InUsePoll = transitionPoll, transitionPoll, transitionPoll
 	}
 
 	scheme := runtime.NewScheme()
@@ -82,16 +84,16 @@ func run() error {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
 	return start(ctx, mgr, cfg, controllers.Options{ClusterID: clusterID, ResyncPeriod: resync,
-		MaxConcurrentReconciles: concurrency}, iamPropagation, kafkaCABundle)
+		MaxConcurrentReconciles: concurrency, IAMPropagation: iamPropagation, Timings: timings}, kafkaCABundle)
 }
 
-func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, iamPropagation time.Duration, kafkaCABundle string) error {
+func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, kafkaCABundle string) error {
 	roots, err := kafka.CABundle(kafkaCABundle)
 	if err != nil {
 		return fmt.Errorf("--kafka-ca-bundle: %w", err)
 	}
 	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, Region: cfg.Region, RootCAs: roots},
-		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, IAMPropagation: iamPropagation, Options: opts}
+		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}
 	if err := setup.SetupWithManager(ctx, mgr); err != nil {
 		return err
 	}

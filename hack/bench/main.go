@@ -59,7 +59,7 @@ func main() {
 	flag.DurationVar(&o.poll, "poll", 0,
 		"the manager's waits before looking again at a resource in transition, a dependency or a deletion (0 keeps its built-in waits)")
 	flag.DurationVar(&o.resyncPeriod, "resync-period", time.Hour,
-		"the manager's resync period; the resync phase forces one resync by touching an annotation")
+		"the manager's resync period; the resync phase forces one resync with the reconcile-request annotation")
 	flag.DurationVar(&o.stall, "stall", 3*time.Minute, "give up a phase when nothing moved for this long")
 	flag.DurationVar(&o.timeout, "timeout", 90*time.Minute, "give up the whole run after this long")
 	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"),

@@ -18,8 +18,9 @@ const (
 	namespace = "bench"
 	// clusterName is the one KafkaCluster every pipeline reads from.
 	clusterName = "shared"
-	// resyncAnnotation is touched on every pipeline to force one resync of each.
-	resyncAnnotation = "bench.kafkapipeline.dev/resync"
+	// resyncAnnotation is touched on every pipeline to force one resync of each: the reconcile-request
+	// annotation, a full read of every part.
+	resyncAnnotation = v1alpha1.ReconcileRequestAnnotation
 	// clientWorkers is how many objects the benchmark creates, patches or deletes at once.
 	clientWorkers = 16
 )
@@ -99,8 +100,8 @@ func createPipelines(ctx context.Context, c client.Client, n int, delivery v1alp
 	return created, err
 }
 
-// touchPipelines changes an annotation on the named pipelines, which makes the controller reconcile each
-// once (its predicate passes annotation changes).
+// touchPipelines sets the reconcile-request annotation on the named pipelines, which makes the controller
+// reconcile each once with a full read.
 func touchPipelines(ctx context.Context, c client.Client, names []string) error {
 	stamp := time.Now().UTC().Format(time.RFC3339Nano)
 	return forEach(len(names), func(i int) error {

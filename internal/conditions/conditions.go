@@ -9,6 +9,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 )
 
 // The summary condition types (kstatus: Ready for Current, Reconciling for InProgress, Stalled for Failed).
@@ -18,29 +20,24 @@ const (
 	Stalled     = "Stalled"
 )
 
-// Summary reasons.
-const (
-	// ReasonSucceeded: every part is ready.
-	ReasonSucceeded = "Succeeded"
-	// ReasonProgressing: parts are being created or updated.
-	ReasonProgressing = "Progressing"
-	// ReasonProgressingWithRetry: the last attempt failed with a transient error and is being retried.
-	ReasonProgressingWithRetry = "ProgressingWithRetry"
-	// ReasonDeleting: the object is being deleted.
-	ReasonDeleting = "Deleting"
-)
-
 // Getter is an object with conditions.
 type Getter interface {
 	GetConditions() []metav1.Condition
 	GetGeneration() int64
 }
 
-// Set sets one condition, stamping the object's generation. LastTransitionTime changes only when the status
-// does (meta.SetStatusCondition).
-func Set(conds *[]metav1.Condition, gen int64, condType string, status metav1.ConditionStatus, reason, message string) {
+// Set sets one condition, stamping the object's generation, and reports whether it entered a new state: it
+// was absent, or its status or reason changed. LastTransitionTime changes only when the status does
+// (meta.SetStatusCondition).
+func Set(conds *[]metav1.Condition, gen int64, condType string, status metav1.ConditionStatus, reason, message string) bool {
+	entered := true
+	if prev := Get(*conds, condType); prev != nil {
+		// Compare before SetStatusCondition: prev points into the slice it changes in place.
+		entered = prev.Status != status || prev.Reason != reason
+	}
 	meta.SetStatusCondition(conds, metav1.Condition{Type: condType, Status: status, Reason: reason,
 		Message: truncate(message), ObservedGeneration: gen})
+	return entered
 }
 
 // Get returns one condition, or nil.
@@ -78,7 +75,7 @@ func Summarize(conds *[]metav1.Condition, gen int64, s Summary) {
 		}
 		if notReady == nil {
 			if c == nil {
-				c = &metav1.Condition{Type: t, Reason: ReasonProgressing, Message: t + " has not been reconciled yet"}
+				c = &metav1.Condition{Type: t, Reason: v1alpha1.ReasonProgressing, Message: t + " has not been reconciled yet"}
 			}
 			notReady = c
 		}
@@ -86,8 +83,8 @@ func Summarize(conds *[]metav1.Condition, gen int64, s Summary) {
 	total := len(s.Order)
 	switch {
 	case s.Deleting:
-		Set(conds, gen, Ready, metav1.ConditionFalse, ReasonDeleting, "deleting the AWS resources in reverse order")
-		Set(conds, gen, Reconciling, metav1.ConditionTrue, ReasonDeleting, "deleting")
+		Set(conds, gen, Ready, metav1.ConditionFalse, v1alpha1.ReasonDeleting, "deleting the AWS resources in reverse order")
+		Set(conds, gen, Reconciling, metav1.ConditionTrue, v1alpha1.ReasonDeleting, "deleting")
 		meta.RemoveStatusCondition(conds, Stalled)
 	case s.Stalled != nil:
 		Set(conds, gen, Stalled, metav1.ConditionTrue, s.Stalled.Reason, s.Stalled.Message)
@@ -95,15 +92,15 @@ func Summarize(conds *[]metav1.Condition, gen int64, s Summary) {
 			fmt.Sprintf("%d of %d ready: %s", ready, total, s.Stalled.Message))
 		meta.RemoveStatusCondition(conds, Reconciling)
 	case notReady == nil:
-		Set(conds, gen, Ready, metav1.ConditionTrue, ReasonSucceeded, fmt.Sprintf("%d of %d ready", ready, total))
+		Set(conds, gen, Ready, metav1.ConditionTrue, v1alpha1.ReasonSucceeded, fmt.Sprintf("%d of %d ready", ready, total))
 		meta.RemoveStatusCondition(conds, Reconciling)
 		meta.RemoveStatusCondition(conds, Stalled)
 	default:
 		Set(conds, gen, Ready, metav1.ConditionFalse, notReady.Reason,
 			fmt.Sprintf("%d of %d ready: %s: %s", ready, total, notReady.Type, notReady.Message))
-		reason := ReasonProgressing
+		reason := v1alpha1.ReasonProgressing
 		if s.Retrying {
-			reason = ReasonProgressingWithRetry
+			reason = v1alpha1.ReasonProgressingWithRetry
 		}
 		Set(conds, gen, Reconciling, metav1.ConditionTrue, reason, notReady.Type+": "+notReady.Message)
 		meta.RemoveStatusCondition(conds, Stalled)

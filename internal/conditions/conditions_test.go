@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 )
 
 func TestSummarize(t *testing.T) {
@@ -20,16 +22,16 @@ func TestSummarize(t *testing.T) {
 		stalled    bool
 	}{
 		{name: "all ready", parts: map[string]metav1.ConditionStatus{"ClusterReady": "True", "TopicReady": "True", "PipeReady": "True"},
-			ready: "True", reason: ReasonSucceeded, message: "3 of 3 ready"},
+			ready: "True", reason: v1alpha1.ReasonSucceeded, message: "3 of 3 ready"},
 		{name: "first not ready explains", parts: map[string]metav1.ConditionStatus{"ClusterReady": "True", "TopicReady": "False"},
 			ready: "False", reason: "Waiting", message: "1 of 3 ready: TopicReady: TopicReady is waiting", reconciles: true},
 		{name: "missing part", parts: map[string]metav1.ConditionStatus{"ClusterReady": "True", "TopicReady": "True"},
-			ready: "False", reason: ReasonProgressing, message: "2 of 3 ready: PipeReady: PipeReady has not been reconciled yet", reconciles: true},
+			ready: "False", reason: v1alpha1.ReasonProgressing, message: "2 of 3 ready: PipeReady: PipeReady has not been reconciled yet", reconciles: true},
 		{name: "stalled", parts: map[string]metav1.ConditionStatus{"ClusterReady": "False"},
 			summary: Summary{Stalled: &metav1.Condition{Reason: "NotOwned", Message: "queue q is not ours"}},
 			ready:   "False", reason: "NotOwned", message: "0 of 3 ready: queue q is not ours", stalled: true},
 		{name: "deleting", parts: map[string]metav1.ConditionStatus{"ClusterReady": "True"}, summary: Summary{Deleting: true},
-			ready: "False", reason: ReasonDeleting, message: "deleting", reconciles: true},
+			ready: "False", reason: v1alpha1.ReasonDeleting, message: "deleting", reconciles: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -63,7 +65,7 @@ func TestRetryingSaysSo(t *testing.T) {
 	var conds []metav1.Condition
 	Set(&conds, 1, "ClusterReady", metav1.ConditionFalse, "AWSError", "throttled")
 	Summarize(&conds, 1, Summary{Order: []string{"ClusterReady"}, Retrying: true})
-	if r := Get(conds, Reconciling); r == nil || r.Reason != ReasonProgressingWithRetry {
+	if r := Get(conds, Reconciling); r == nil || r.Reason != v1alpha1.ReasonProgressingWithRetry {
 		t.Fatalf("Reconciling = %+v, want ProgressingWithRetry", r)
 	}
 }

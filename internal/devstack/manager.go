@@ -37,10 +37,13 @@ func setLogger(w io.Writer) {
 }
 
 // startManager runs both controllers in a manager against the stack's Kubernetes API and localaws, as
-// cmd/manager does (AWS call metrics included), with plaintext Kafka (the local brokers have no TLS).
+// cmd/manager does (AWS call metrics included), over TLS + IAM to the brokers, trusting localaws's CA.
 func (s *Stack) startManager(ctx context.Context, opts Options) error {
+	copts := controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: opts.ResyncPeriod,
+		MaxConcurrentReconciles: opts.MaxConcurrentReconciles, IAMPropagation: opts.IAMPropagation}
 	if opts.Poll > 0 {
 		controllers.ShortenWaits(opts.Poll)
+		copts.Timings = controllers.Timings{ExternalPoll: opts.Poll, DeletePoll: opts.Poll, InUsePoll: opts.Poll}
 	}
 	cfg := rest.CopyConfig(s.REST)
 	if opts.Unthrottled {
@@ -74,9 +77,7 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 		Topics:            &kafka.Admin{Credentials: s.AWS.Credentials, Region: s.Region, RootCAs: s.kafkaRoots(), Timeout: 10 * time.Second},
 		BuiltinCode:       builtin.Zip,
 		BuiltinCodeSHA256: builtin.ZipSHA256,
-		IAMPropagation:    opts.IAMPropagation,
-		Options: controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: opts.ResyncPeriod,
-			MaxConcurrentReconciles: opts.MaxConcurrentReconciles},
+		Options:           copts,
 	}
 	mctx, cancel := context.WithCancel(ctx)
 	if err := setup.SetupWithManager(mctx, mgr); err != nil {

@@ -40,7 +40,13 @@ type TopicRequest struct {
 	Partitions int32
 	// Config are topic configs to set (other configs are left alone).
 	Config map[string]string
+	// MustExist asks only to find the topic, which someone else creates: Ensure creates and changes
+	// nothing, and returns ErrTopicNotFound while the topic does not exist.
+	MustExist bool
 }
+
+// ErrTopicNotFound is returned by Ensure for a topic that MustExist and does not.
+var ErrTopicNotFound = errors.New("the topic does not exist")
 
 // TopicState is the topic as the brokers describe it.
 type TopicState struct {
@@ -88,6 +94,9 @@ func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error
 	}
 	td, ok := details[req.Name]
 	if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+		if req.MustExist {
+			return TopicState{}, fmt.Errorf("topic %s: %w", req.Name, ErrTopicNotFound)
+		}
 		if _, err := adm.CreateTopic(ctx, req.Partitions, -1, configPointers(req.Config), req.Name); err != nil &&
 			!errors.Is(err, kerr.TopicAlreadyExists) {
 			return TopicState{}, classify(req, "creating topic "+req.Name, err)
@@ -98,6 +107,9 @@ func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error
 		return TopicState{}, classify(req, "describing topic "+req.Name, td.Err)
 	}
 	have := int32(len(td.Partitions))
+	if req.MustExist {
+		return TopicState{Name: req.Name, Partitions: have}, nil
+	}
 	if req.Partitions > have {
 		resp, err := adm.UpdatePartitions(ctx, int(req.Partitions), req.Name)
 		if err == nil {

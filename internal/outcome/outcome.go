@@ -1,8 +1,8 @@
 // Package outcome names the ways a reconcile step can end short of success, so that the code that knows
 // what an error means (the AWS layer) can say it, and the controller can act on it without knowing AWS:
-// Waiting (in progress: requeue soon, no error), Blocked (access denied or a quota: requeue slowly, warn once)
-// and Terminal (retrying cannot help until the spec changes: Stalled). Any other error is transient and goes
-// back to the workqueue with backoff.
+// Waiting (in progress: requeue soon, or on a watched change, no error), Blocked (access denied or a quota:
+// requeue slowly, warn once) and Terminal (retrying soon cannot help: Stalled, looked at again on a slow
+// backoff). Any other error is transient and goes back to the workqueue with backoff.
 package outcome
 
 import (
@@ -14,8 +14,11 @@ import (
 // Waiting means the step is making progress that takes time: an AWS resource in a transitional state, IAM
 // propagation, or a dependency that is not ready yet.
 type Waiting struct {
-	// After is when to look again.
+	// After is when to look again; ignored when Watched.
 	After time.Duration
+	// Watched says that what is waited for is watched (a Kubernetes object): its change wakes the object, so
+	// no timer is set and the wait costs no call.
+	Watched bool
 	// Reason is a condition reason (CamelCase).
 	Reason string
 	// Message says what is being waited for.
@@ -28,6 +31,11 @@ func (w *Waiting) Error() string { return w.Message }
 // Wait returns a Waiting outcome.
 func Wait(after time.Duration, reason, format string, args ...any) error {
 	return &Waiting{After: after, Reason: reason, Message: fmt.Sprintf(format, args...)}
+}
+
+// Await returns a Waiting outcome on something watched: no timer is set.
+func Await(reason, format string, args ...any) error {
+	return &Waiting{Watched: true, Reason: reason, Message: fmt.Sprintf(format, args...)}
 }
 
 // Blocked means the environment, not the spec, stops the step: access denied, a quota. An administrator can

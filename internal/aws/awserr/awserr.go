@@ -36,12 +36,35 @@ const (
 	// ReasonProvisioningFailed (Terminal): the resource reached a failed state; the message carries AWS's
 	// state reason.
 	ReasonProvisioningFailed = "ProvisioningFailed"
-	// ReasonClusterNotFound (Blocked): the MSK cluster a pipeline names by ARN does not exist.
+	// ReasonClusterNotFound (Terminal): the MSK cluster a pipeline names by ARN does not exist; the pipeline
+	// stalls and is looked at again on the stalled backoff.
 	ReasonClusterNotFound = "ClusterNotFound"
 	// ReasonAccessDenied (Blocked): the operator's identity may not make the call.
 	ReasonAccessDenied = "AccessDenied"
 	// ReasonQuotaExceeded (Blocked): an AWS quota or limit stops the call.
 	ReasonQuotaExceeded = "QuotaExceeded"
+)
+
+// Reasons of the problems network.Preflight reports, one per failed check: each is the reason of a
+// NetworkReady=False condition (Blocked: the network is fixed outside the operator).
+const (
+	// ReasonSubnetNotFound: a subnet of the cluster does not exist in the region.
+	ReasonSubnetNotFound = "SubnetNotFound"
+	// ReasonSubnetsInSeveralVPCs: the subnets are not all in one VPC, as a cluster's VpcConfig needs.
+	ReasonSubnetsInSeveralVPCs = "SubnetsInSeveralVPCs"
+	// ReasonSubnetsInOneAZ: the subnets are in fewer than two Availability Zones.
+	ReasonSubnetsInOneAZ = "SubnetsInOneAZ"
+	// ReasonSecurityGroupNotFound: a security group of the cluster is not in the subnets' VPC.
+	ReasonSecurityGroupNotFound = "SecurityGroupNotFound"
+	// ReasonNoRouteToLambdaAndSTS: some subnet has no default route to a NAT gateway, and the VPC lacks
+	// usable interface endpoints for Lambda and STS, so the pollers in that subnet cannot call them.
+	ReasonNoRouteToLambdaAndSTS = "NoRouteToLambdaAndSTS"
+	// ReasonSecurityGroupMissingKafkaRule: no security group of the cluster lets TCP 9098 in from the
+	// cluster's groups or from the VPC, so the pollers cannot reach the brokers.
+	ReasonSecurityGroupMissingKafkaRule = "SecurityGroupMissingKafkaRule"
+	// ReasonSecurityGroupMissingEgressRule: no security group of the cluster lets TCP 9098 out to the
+	// brokers, or TCP 443 out to Lambda and STS.
+	ReasonSecurityGroupMissingEgressRule = "SecurityGroupMissingEgressRule"
 )
 
 var (

@@ -355,8 +355,10 @@ func TestObserveExternal(t *testing.T) {
 		t.Fatalf("ObserveExternal while creating = %v, want Waiting", err)
 	}
 	missing := strings.Replace(arn, "/external/", "/missing/", 1)
-	if _, err := e.svc.ObserveExternal(ctx, missing); !isBlocked(err, awserr.ReasonClusterNotFound) {
-		t.Fatalf("ObserveExternal of a missing cluster = %v, want Blocked ClusterNotFound", err)
+	if _, err := e.svc.ObserveExternal(ctx, missing); err == nil {
+		t.Fatal("ObserveExternal of a missing cluster succeeded")
+	} else if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonClusterNotFound {
+		t.Fatalf("ObserveExternal of a missing cluster = %v, want Terminal ClusterNotFound", err)
 	}
 	if _, err := e.svc.ObserveExternal(ctx, "not-an-arn"); err == nil {
 		t.Fatal("ObserveExternal of a malformed ARN succeeded")

@@ -19,7 +19,7 @@ func (s *Service) ObserveExternal(ctx context.Context, arn string) (*Observed, e
 		return nil, err
 	}
 	if c == nil {
-		return nil, outcome.Block(awserr.ReasonClusterNotFound, fmt.Errorf("MSK cluster %s does not exist", arn))
+		return nil, outcome.Fail(awserr.ReasonClusterNotFound, fmt.Errorf("MSK cluster %s does not exist", arn))
 	}
 	o := observed(c)
 	switch {

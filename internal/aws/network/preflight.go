@@ -14,28 +14,6 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 )
 
-// Reasons of the problems Preflight reports, one per failed check. Each is meant as the reason of a
-// NetworkReady=False condition.
-const (
-	// ReasonSubnetNotFound: a subnet of the cluster does not exist in the region.
-	ReasonSubnetNotFound = "SubnetNotFound"
-	// ReasonSubnetsInSeveralVPCs: the subnets are not all in one VPC, as a cluster's VpcConfig needs.
-	ReasonSubnetsInSeveralVPCs = "SubnetsInSeveralVPCs"
-	// ReasonSubnetsInOneAZ: the subnets are in fewer than two Availability Zones.
-	ReasonSubnetsInOneAZ = "SubnetsInOneAZ"
-	// ReasonSecurityGroupNotFound: a security group of the cluster is not in the subnets' VPC.
-	ReasonSecurityGroupNotFound = "SecurityGroupNotFound"
-	// ReasonNoRouteToLambdaAndSTS: some subnet has no default route to a NAT gateway, and the VPC lacks
-	// usable interface endpoints for Lambda and STS, so the pollers in that subnet cannot call them.
-	ReasonNoRouteToLambdaAndSTS = "NoRouteToLambdaAndSTS"
-	// ReasonSecurityGroupMissingKafkaRule: no security group of the cluster lets TCP 9098 in from the
-	// cluster's groups or from the VPC, so the pollers cannot reach the brokers.
-	ReasonSecurityGroupMissingKafkaRule = "SecurityGroupMissingKafkaRule"
-	// ReasonSecurityGroupMissingEgressRule: no security group of the cluster lets TCP 9098 out to the
-	// brokers, or TCP 443 out to Lambda and STS.
-	ReasonSecurityGroupMissingEgressRule = "SecurityGroupMissingEgressRule"
-)
-
 // endpointServicesNeeded are the services the pollers call, by the last part of their endpoint service
 // name (com.amazonaws.<region>.<service>).
 var endpointServicesNeeded = []string{"lambda", "sts"}
@@ -184,7 +162,7 @@ func (c *check) subnetsExist() bool {
 		}
 	}
 	if len(missing) > 0 {
-		c.problem(ReasonSubnetNotFound, "subnets %s do not exist in %s: name existing subnets in spec.network.subnetIDs "+
+		c.problem(awserr.ReasonSubnetNotFound, "subnets %s do not exist in %s: name existing subnets in spec.network.subnetIDs "+
 			"(`aws ec2 describe-subnets --region %s` lists them)", strings.Join(missing, ", "), c.t.Region, c.t.Region)
 	}
 	return len(c.subnets) > 0
@@ -209,7 +187,7 @@ func (c *check) oneVPC() bool {
 	for _, v := range vpcs {
 		parts = append(parts, fmt.Sprintf("%s in %s", strings.Join(byVPC[v], ", "), v))
 	}
-	c.problem(ReasonSubnetsInSeveralVPCs, "the subnets are in %d VPCs (%s); a cluster's subnets must all be in one VPC: "+
+	c.problem(awserr.ReasonSubnetsInSeveralVPCs, "the subnets are in %d VPCs (%s); a cluster's subnets must all be in one VPC: "+
 		"list the subnets of one of them in spec.network.subnetIDs (`aws ec2 describe-subnets --filters Name=vpc-id,Values=%s`)",
 		len(vpcs), strings.Join(parts, "; "), vpcs[0])
 	c.zones()
@@ -228,7 +206,7 @@ func (c *check) zones() {
 	if len(zones) >= 2 {
 		return
 	}
-	c.problem(ReasonSubnetsInOneAZ, "subnets %s are all in %s; MSK Serverless needs subnets in at least two Availability Zones: "+
+	c.problem(awserr.ReasonSubnetsInOneAZ, "subnets %s are all in %s; MSK Serverless needs subnets in at least two Availability Zones: "+
 		"add a subnet of %s in another zone to spec.network.subnetIDs (`aws ec2 create-subnet --vpc-id %s --availability-zone <zone> "+
 		"--cidr-block <block>`)", strings.Join(ids, ", "), strings.Join(zones, ", "), aws.ToString(c.subnets[0].VpcId),
 		aws.ToString(c.subnets[0].VpcId))
@@ -246,7 +224,7 @@ func (c *check) groupsExist() bool {
 		missing = append(missing, "default")
 	}
 	if len(missing) > 0 {
-		c.problem(ReasonSecurityGroupNotFound, "security groups %s are not in VPC %s of the subnets: name groups of that VPC in "+
+		c.problem(awserr.ReasonSecurityGroupNotFound, "security groups %s are not in VPC %s of the subnets: name groups of that VPC in "+
 			"spec.network.securityGroupIDs (`aws ec2 describe-security-groups --filters Name=vpc-id,Values=%s`)",
 			strings.Join(missing, ", "), c.rep.VPCID, c.rep.VPCID)
 	}

@@ -13,6 +13,7 @@ import (
 	ec2sdk "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/network"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/lawstest"
@@ -191,7 +192,7 @@ var preflightCases = []preflightCase{
 	{
 		name:    "no NAT route and no endpoints",
 		breakIt: func(b *byo) network.Target { return b.target() },
-		want:    []string{network.ReasonNoRouteToLambdaAndSTS},
+		want:    []string{awserr.ReasonNoRouteToLambdaAndSTS},
 		mention: func(b *byo) []string {
 			return []string{b.private[0], b.private[1], "main route table " + b.mainTable,
 				"`aws ec2 create-route --route-table-id " + b.mainTable + " --destination-cidr-block 0.0.0.0/0 --nat-gateway-id " + b.nat + "`",
@@ -216,7 +217,7 @@ var preflightCases = []preflightCase{
 			b.must(err)
 			return b.target()
 		},
-		want: []string{network.ReasonNoRouteToLambdaAndSTS},
+		want: []string{awserr.ReasonNoRouteToLambdaAndSTS},
 		mention: func(b *byo) []string {
 			return []string{"in subnets " + b.private[1] + " (the VPC's main route table " + b.mainTable + ")",
 				"create-route --route-table-id " + b.mainTable}
@@ -238,7 +239,7 @@ var preflightCases = []preflightCase{
 			})
 			return b.target()
 		},
-		want: []string{network.ReasonNoRouteToLambdaAndSTS},
+		want: []string{awserr.ReasonNoRouteToLambdaAndSTS},
 		mention: func(b *byo) []string {
 			return []string{"no route table of the VPC points at a working NAT gateway", "`aws ec2 replace-route --route-table-id " + b.mainTable +
 				" --destination-cidr-block 0.0.0.0/0 --nat-gateway-id <nat-gateway-id>`"}
@@ -260,7 +261,7 @@ var preflightCases = []preflightCase{
 	{
 		name:    "endpoints closed to the cluster",
 		breakIt: func(b *byo) network.Target { b.endpoints(false); return b.target() },
-		want:    []string{network.ReasonNoRouteToLambdaAndSTS},
+		want:    []string{awserr.ReasonNoRouteToLambdaAndSTS},
 		mention: func(b *byo) []string { return []string{"--protocol tcp --port 443 --source-group " + b.group} },
 		fix: func(b *byo) network.Target {
 			out, err := b.e.api.DescribeSecurityGroups(context.Background(), &ec2sdk.DescribeSecurityGroupsInput{
@@ -274,7 +275,7 @@ var preflightCases = []preflightCase{
 	{
 		name:    "endpoints without private DNS",
 		breakIt: func(b *byo) network.Target { b.endpoints(true); b.privateDNSOff(); return b.target() },
-		want:    []string{network.ReasonNoRouteToLambdaAndSTS},
+		want:    []string{awserr.ReasonNoRouteToLambdaAndSTS},
 		mention: func(*byo) []string {
 			return []string{"modify-vpc-endpoint --vpc-endpoint-id vpce-", "--private-dns-enabled`"}
 		},
@@ -289,7 +290,7 @@ var preflightCases = []preflightCase{
 			t.SubnetIDs = []string{b.public, b.private[0]}
 			return t
 		},
-		want: []string{network.ReasonSubnetsInOneAZ},
+		want: []string{awserr.ReasonSubnetsInOneAZ},
 		mention: func(b *byo) []string {
 			return []string{b.public, b.private[0], "us-east-1a", "create-subnet --vpc-id " + b.vpc}
 		},
@@ -308,7 +309,7 @@ var preflightCases = []preflightCase{
 			b.authorize(b.group, 9092, b.group)
 			return b.target()
 		},
-		want: []string{network.ReasonSecurityGroupMissingKafkaRule},
+		want: []string{awserr.ReasonSecurityGroupMissingKafkaRule},
 		mention: func(b *byo) []string {
 			return []string{"10.20.0.0/16", "`aws ec2 authorize-security-group-ingress --group-id " + b.group +
 				" --protocol tcp --port 9098 --source-group " + b.group + "`"}
@@ -335,7 +336,7 @@ var preflightCases = []preflightCase{
 			t.SubnetIDs = []string{b.private[0], aws.ToString(sub.Subnet.SubnetId)}
 			return t
 		},
-		want:    []string{network.ReasonSubnetsInSeveralVPCs},
+		want:    []string{awserr.ReasonSubnetsInSeveralVPCs},
 		mention: func(b *byo) []string { return []string{b.private[0] + " in " + b.vpc} },
 		fix:     func(b *byo) network.Target { return b.target() },
 		calls:   1,
@@ -347,7 +348,7 @@ var preflightCases = []preflightCase{
 			b.narrowEgress()
 			return b.target()
 		},
-		want: []string{network.ReasonSecurityGroupMissingEgressRule},
+		want: []string{awserr.ReasonSecurityGroupMissingEgressRule},
 		mention: func(b *byo) []string {
 			return []string{"`aws ec2 authorize-security-group-egress --group-id " + b.group +
 				" --ip-permissions IpProtocol=tcp,FromPort=9098,ToPort=9098,UserIdGroupPairs=[{GroupId=" + b.group + "}]`"}
@@ -370,7 +371,7 @@ var preflightCases = []preflightCase{
 			t.SecurityGroupIDs = append(t.SecurityGroupIDs, "sg-0123456789abcdef0")
 			return t
 		},
-		want:    []string{network.ReasonSubnetNotFound, network.ReasonSecurityGroupNotFound},
+		want:    []string{awserr.ReasonSubnetNotFound, awserr.ReasonSecurityGroupNotFound},
 		mention: func(*byo) []string { return []string{"subnet-0123456789abcdef0", "sg-0123456789abcdef0"} },
 		fix:     func(b *byo) network.Target { return b.target() },
 		calls:   4,
@@ -428,14 +429,14 @@ func TestPreflightJudgesTheGroupsTogether(t *testing.T) {
 		t.Fatalf("two groups that together allow everything: %+v", rep.Problems)
 	}
 	rep := preflight(t, e, b.target())
-	if !slices.Equal(reasons(rep), []string{network.ReasonSecurityGroupMissingKafkaRule,
-		network.ReasonSecurityGroupMissingEgressRule}) {
+	if !slices.Equal(reasons(rep), []string{awserr.ReasonSecurityGroupMissingKafkaRule,
+		awserr.ReasonSecurityGroupMissingEgressRule}) {
 		t.Fatalf("the first group alone: %+v", rep.Problems)
 	}
 	// A condition has room for one reason and one message.
-	want := network.ReasonSecurityGroupMissingKafkaRule + ": " + rep.Problems[0].Message + "\n" +
-		network.ReasonSecurityGroupMissingEgressRule + ": " + rep.Problems[1].Message
-	if rep.Reason() != network.ReasonSecurityGroupMissingKafkaRule || rep.Message() != want {
+	want := awserr.ReasonSecurityGroupMissingKafkaRule + ": " + rep.Problems[0].Message + "\n" +
+		awserr.ReasonSecurityGroupMissingEgressRule + ": " + rep.Problems[1].Message
+	if rep.Reason() != awserr.ReasonSecurityGroupMissingKafkaRule || rep.Message() != want {
 		t.Fatalf("condition of the report = %q, %q", rep.Reason(), rep.Message())
 	}
 }
@@ -447,7 +448,7 @@ func TestPreflightAcceptsEndpointsInsteadOfNAT(t *testing.T) {
 	pending := newBYO(t, e)
 	pending.endpoints(true)
 	rep := preflight(t, e, pending.target())
-	if !slices.Equal(reasons(rep), []string{network.ReasonNoRouteToLambdaAndSTS}) ||
+	if !slices.Equal(reasons(rep), []string{awserr.ReasonNoRouteToLambdaAndSTS}) ||
 		!strings.Contains(rep.Problems[0].Message, "wait for endpoint vpce-") {
 		t.Fatalf("problems with pending endpoints = %+v", rep.Problems)
 	}

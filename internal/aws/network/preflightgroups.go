@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 )
 
 // group returns the VPC's security group with the ID, or nil.
@@ -91,7 +93,7 @@ func (c *check) kafkaIngress() {
 		return
 	}
 	g := c.t.SecurityGroupIDs[0]
-	c.problem(ReasonSecurityGroupMissingKafkaRule, "security groups %s let no TCP %d (Kafka over IAM) in from themselves or from "+
+	c.problem(awserr.ReasonSecurityGroupMissingKafkaRule, "security groups %s let no TCP %d (Kafka over IAM) in from themselves or from "+
 		"VPC %s (%s), so the pollers cannot reach the brokers: `aws ec2 authorize-security-group-ingress --group-id %s --protocol tcp "+
 		"--port %d --source-group %s`", strings.Join(c.t.SecurityGroupIDs, ", "), kafkaPort, c.rep.VPCID,
 		strings.Join(c.vpcCIDRs(), ", "), g, kafkaPort, g)
@@ -123,6 +125,6 @@ func (c *check) egress() {
 	if len(fixes) == 0 {
 		return
 	}
-	c.problem(ReasonSecurityGroupMissingEgressRule, "security groups %s do not let the pollers send %s: %s",
+	c.problem(awserr.ReasonSecurityGroupMissingEgressRule, "security groups %s do not let the pollers send %s: %s",
 		strings.Join(c.t.SecurityGroupIDs, ", "), strings.Join(missing, " or "), strings.Join(fixes, "; "))
 }

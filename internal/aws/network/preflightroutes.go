@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 )
 
 // vpcCIDRs are the VPC's IPv4 blocks, read from the local routes of its route tables.
@@ -105,7 +107,7 @@ func (c *check) routes() {
 	if someNAT == "" {
 		natHint = " (no route table of the VPC points at a working NAT gateway: create one in a public subnet first)"
 	}
-	c.problem(ReasonNoRouteToLambdaAndSTS, "the pollers in subnets %s cannot reach Lambda and STS: give each route table a "+
+	c.problem(awserr.ReasonNoRouteToLambdaAndSTS, "the pollers in subnets %s cannot reach Lambda and STS: give each route table a "+
 		"default route to a NAT gateway%s: %s; or give VPC %s interface endpoints for Lambda and STS: %s",
 		strings.Join(where, "; "), natHint, strings.Join(fixes, "; "), c.rep.VPCID, strings.Join(endpointFixes, "; "))
 }

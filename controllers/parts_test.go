@@ -1,0 +1,183 @@
+package controllers
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/utils/ptr"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
+	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
+)
+
+// unitPipeline is a pipeline of the original stack's shape, with the status its earlier parts recorded.
+func unitPipeline() *v1alpha1.KafkaPipeline {
+	kp := newPipeline("ns", "p", "shared")
+	kp.UID = "uid-1"
+	kp.Spec.Source = v1alpha1.Source{StartingPosition: v1alpha1.StartingPositionLatest, BatchSize: 10}
+	kp.Spec.Target.Function.Managed.MemoryMB, kp.Spec.Target.Function.Managed.TimeoutSeconds = 512, 300
+	kp.Spec.DeadLetterQueue = v1alpha1.DeadLetterQueue{Enabled: ptr.To(true), MessageRetentionSeconds: 1209600}
+	kp.Status.Cluster.ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/c/u-s1"
+	kp.Status.Cluster.BootstrapBrokers = "b-1:9098,b-2:9098"
+	kp.Status.DeadLetterQueue.ARN = "arn:aws:sqs:us-east-1:123456789012:q"
+	kp.Status.Function.ARN = "arn:aws:lambda:us-east-1:123456789012:function:f"
+	kp.Status.Roles.Pipe = "arn:aws:iam::123456789012:role/kafkapipeline/pipe"
+	return kp
+}
+
+func unitParts(kp *v1alpha1.KafkaPipeline) *pipelineParts {
+	r := &KafkaPipelineReconciler{Setup: Setup{Options: Options{ClusterID: "c1"}.withDefaults(),
+		BuiltinCode: func(string) ([]byte, error) { return []byte("zip"), nil }}}
+	return &pipelineParts{r: r, kp: kp, aws: &awsapi.Clients{Region: "us-east-1", AccountID: "123456789012"},
+		region: "us-east-1", regionKnown: true}
+}
+
+// shape is a part table as "Condition<-Dep,Dep" strings, with "*" for parts that delete something.
+func shape(parts []part) []string {
+	var out []string
+	for _, p := range parts {
+		s := p.condition
+		if len(p.deps) > 0 {
+			deps := slices.Clone(p.deps)
+			slices.Sort(deps)
+			s += "<-" + strings.Join(deps, ",")
+		}
+		if p.delete != nil {
+			s += "*"
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestPipelinePartsTable(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(*v1alpha1.KafkaPipeline)
+		known  bool
+		want   []string
+	}{
+		{name: "original stack", known: true, want: []string{"ClusterReady", "TopicReady<-ClusterReady",
+			"DeadLetterQueueReady*", "FunctionRoleReady<-DeadLetterQueueReady*",
+			"FunctionReady<-DeadLetterQueueReady,FunctionRoleReady*", "PipeRoleReady<-ClusterReady,FunctionReady*",
+			"PipeReady<-FunctionReady,PipeRoleReady,TopicReady*"}},
+		{name: "event source mapping", known: true, change: func(kp *v1alpha1.KafkaPipeline) {
+			kp.Spec.Delivery = v1alpha1.DeliveryEventSourceMapping
+		}, want: []string{"ClusterReady", "TopicReady<-ClusterReady", "DeadLetterQueueReady*",
+			"FunctionRoleReady<-ClusterReady,DeadLetterQueueReady*", "FunctionReady<-DeadLetterQueueReady,FunctionRoleReady*",
+			"EventSourceMappingReady<-FunctionReady,TopicReady*"}},
+		{name: "existing function and queue", known: true, change: func(kp *v1alpha1.KafkaPipeline) {
+			kp.Spec.Target.Function = v1alpha1.Function{ARN: "arn:aws:lambda:us-east-1:123456789012:function:theirs"}
+			kp.Spec.DeadLetterQueue.ARN = "arn:aws:sqs:us-east-1:123456789012:theirs"
+		}, want: []string{"ClusterReady", "TopicReady<-ClusterReady", "DeadLetterQueueReady",
+			"FunctionReady<-DeadLetterQueueReady", "PipeRoleReady<-ClusterReady,FunctionReady*",
+			"PipeReady<-FunctionReady,PipeRoleReady,TopicReady*"}},
+		{name: "no dead-letter queue, region waiting on the KafkaCluster", change: func(kp *v1alpha1.KafkaPipeline) {
+			kp.Spec.DeadLetterQueue.Enabled = ptr.To(false)
+		}, want: []string{"ClusterReady", "TopicReady<-ClusterReady", "FunctionRoleReady<-ClusterReady*",
+			"FunctionReady<-ClusterReady,FunctionRoleReady*", "PipeRoleReady<-ClusterReady,FunctionReady*",
+			"PipeReady<-ClusterReady,FunctionReady,PipeRoleReady,TopicReady*"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			kp := unitPipeline()
+			if tc.change != nil {
+				tc.change(kp)
+			}
+			p := unitParts(kp)
+			p.regionKnown = tc.known
+			if got := shape(p.list()); !slices.Equal(got, tc.want) {
+				t.Errorf("parts =\n  %v\nwant\n  %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestListingPartsChangesNothing(t *testing.T) {
+	kp := unitPipeline()
+	kp.Spec.Delivery = v1alpha1.DeliveryEventSourceMapping
+	kp.Status.Pipe.ARN = "arn:aws:pipes:us-east-1:123456789012:pipe/p"
+	before := kp.DeepCopy()
+	p := unitParts(kp)
+	p.list()
+	if kp.Status.Pipe.ARN != before.Status.Pipe.ARN {
+		t.Fatal("list must not change the status")
+	}
+	p.clearUnused()
+	if kp.Status.Pipe.ARN != "" || kp.Status.Roles.Pipe != "" {
+		t.Errorf("clearUnused kept the pipe's status with mapping delivery: %+v", kp.Status)
+	}
+}
+
+func TestClusterPartsTable(t *testing.T) {
+	kc := newCluster("ns", "shared")
+	p := &clusterParts{r: &KafkaClusterReconciler{Setup: Setup{Options: Options{ClusterID: "c1"}}}, kc: kc}
+	if got, want := shape(p.list()), []string{"NetworkReady*", "ClusterReady<-NetworkReady*"}; !slices.Equal(got, want) {
+		t.Errorf("network.create: parts = %v, want %v", got, want)
+	}
+	kc.Spec.Network = v1alpha1.Network{SubnetIDs: []string{"subnet-1", "subnet-2"}, SecurityGroupIDs: []string{"sg-1"}}
+	if got, want := shape(p.list()), []string{"NetworkReady", "ClusterReady<-NetworkReady*"}; !slices.Equal(got, want) {
+		t.Errorf("a network brought: parts = %v, want %v (never deleted)", got, want)
+	}
+	kc.Status.SubnetIDs, kc.Status.SecurityGroupIDs = []string{"subnet-1", "subnet-2"}, []string{"sg-1"}
+	d := p.clusterDesired()
+	if d.Name != naming.Name("c1", "ns", "shared", naming.SuffixCluster, naming.MaxMSKCluster) ||
+		!slices.Equal(d.SubnetIDs, kc.Status.SubnetIDs) || d.Owner.Kind != "KafkaCluster" {
+		t.Errorf("clusterDesired = %+v", d)
+	}
+}
+
+func TestPipelineDesiredStates(t *testing.T) {
+	kp := unitPipeline()
+	p := unitParts(kp)
+	if q := p.queueDesired(); q.Name != naming.Name("c1", "ns", "p", naming.SuffixQueue, naming.MaxQueue) ||
+		q.RetentionSeconds != 1209600 || q.Owner.UID != "uid-1" || q.Tags["team"] != "streaming" {
+		t.Errorf("queueDesired = %+v", q)
+	}
+
+	pd := p.pipeDesired()
+	if pd.DesiredState != "RUNNING" || pd.BatchSize != 10 || pd.SourceClusterARN != kp.Status.Cluster.ARN ||
+		pd.TargetFunctionARN != kp.Status.Function.ARN || pd.RoleARN != kp.Status.Roles.Pipe ||
+		pd.InvocationType != "FIRE_AND_FORGET" || pd.ConsumerGroupID != naming.ConsumerGroup("c1", "ns", "p") {
+		t.Errorf("pipeDesired = %+v", pd)
+	}
+	kp.Spec.Suspend = true
+	if p.pipeDesired().DesiredState != "STOPPED" || p.mappingDesired().Enabled {
+		t.Error("spec.suspend stops the pipe and disables the mapping")
+	}
+
+	fd, err := p.functionDesired()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fd.MemoryMB != 512 || fd.TimeoutSeconds != 300 || fd.Runtime != "provided.al2023" || fd.Handler != "bootstrap" ||
+		string(fd.Code.ZipFile) != "zip" || fd.Retry.MaximumRetryAttempts != 2 || fd.DLQARN != kp.Status.DeadLetterQueue.ARN {
+		t.Errorf("functionDesired (builtin) = %+v", fd)
+	}
+	kp.Spec.Target.Function.Managed.Code = v1alpha1.FunctionCode{ImageURI: "123456789012.dkr.ecr.us-east-1.amazonaws.com/p:1"}
+	if fd, _ := p.functionDesired(); fd.Code.ImageURI == "" || fd.Runtime != "" || fd.Handler != "" {
+		t.Errorf("functionDesired (image) = %+v", fd)
+	}
+
+	req := p.topicRequest()
+	if req.MustExist || req.Partitions != 3 || req.Name != "test-topic" || len(req.Brokers) != 2 {
+		t.Errorf("topicRequest (create) = %+v", req)
+	}
+	kp.Spec.Topic.Create = ptr.To(false)
+	if req := p.topicRequest(); !req.MustExist || req.Partitions != 0 {
+		t.Errorf("topicRequest (create: false) = %+v", req)
+	}
+}
+
+func TestStalledWaitDoublesToTheCap(t *testing.T) {
+	tm := DefaultTimings()
+	for _, c := range []struct{ stalled, want string }{{"0s", "30s"}, {"45s", "45s"}, {"4m", "4m0s"}, {"1h", "10m0s"}} {
+		d, _ := time.ParseDuration(c.stalled)
+		if got := tm.stalledWait(d).String(); got != c.want {
+			t.Errorf("stalledWait(%s) = %s, want %s", c.stalled, got, c.want)
+		}
+	}
+}
