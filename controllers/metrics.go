@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
@@ -38,15 +39,22 @@ func init() {
 	metrics.Registry.MustRegister(conditionGauge, reconcileDuration)
 }
 
-// recordConditions exports an object's conditions as the kafkapipeline_condition gauge.
+// recordConditions exports an object's conditions as the kafkapipeline_condition gauge. A condition the
+// object no longer has (Reconciling once it is Ready, Stalled once it recovers) loses its series, so the
+// gauge never reports a state the object has left.
 func recordConditions(kind string, obj client.Object, conds []metav1.Condition) {
-	for _, c := range conds {
+	for _, t := range conditionTypes {
+		c := meta.FindStatusCondition(conds, t)
 		for _, s := range conditionStatuses {
+			if c == nil {
+				conditionGauge.DeleteLabelValues(kind, obj.GetNamespace(), obj.GetName(), t, string(s))
+				continue
+			}
 			v := 0.0
 			if c.Status == s {
 				v = 1
 			}
-			conditionGauge.WithLabelValues(kind, obj.GetNamespace(), obj.GetName(), c.Type, string(s)).Set(v)
+			conditionGauge.WithLabelValues(kind, obj.GetNamespace(), obj.GetName(), t, string(s)).Set(v)
 		}
 	}
 }

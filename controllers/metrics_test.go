@@ -63,3 +63,21 @@ func TestConditionTypesCoverEveryCondition(t *testing.T) {
 		}
 	}
 }
+
+func TestARemovedConditionLeavesNoSeries(t *testing.T) {
+	conditionGauge.Reset()
+	t.Cleanup(conditionGauge.Reset)
+	kp := &v1alpha1.KafkaPipeline{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "p"}}
+	recordConditions("KafkaPipeline", kp, []metav1.Condition{
+		{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse},
+		{Type: v1alpha1.ConditionReconciling, Status: metav1.ConditionTrue},
+	})
+	// Ready now: Reconciling is removed from the object, so its series must go, not stay at 1.
+	recordConditions("KafkaPipeline", kp, []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue}})
+	if n := testutil.CollectAndCount(conditionGauge); n != len(conditionStatuses) {
+		t.Fatalf("%d series after Reconciling was removed, want the %d of Ready", n, len(conditionStatuses))
+	}
+	if v := testutil.ToFloat64(conditionGauge.WithLabelValues("KafkaPipeline", "ns", "p", v1alpha1.ConditionReady, "True")); v != 1 {
+		t.Fatalf("Ready=True series = %v, want 1", v)
+	}
+}
