@@ -151,8 +151,11 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	if opts.AWSQueueURLs {
 		queueURLBase = ""
 	}
-	svcs, functionRuntime, flow, err := services(timings, pool, sqs.Config{QueueURLBase: queueURLBase},
-		lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region, TimeScale: opts.TimeScale, Logger: opts.Logger}, place)
+	rtCfg := lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region, TimeScale: opts.TimeScale, Logger: opts.Logger}
+	if place != nil {
+		rtCfg.VPCs = place.functionNetwork
+	}
+	svcs, functionRuntime, flow, err := services(timings, pool, sqs.Config{QueueURLBase: queueURLBase}, rtCfg, place)
 	if err != nil {
 		_ = ln.Close()
 		pool.Close()
@@ -250,7 +253,7 @@ func services(t *lifecycle.Timings, pool *brokers.Pool, sqsCfg sqs.Config, rtCfg
 	flow := streams.New(streams.Config{Clusters: pool, Invoker: functionRuntime, Queues: sqsSvc, Logger: rtCfg.Logger,
 		Functions: streams.FunctionsFunc(func(name string) (lambda.FunctionView, bool) { return lambdaSvc.Function(name) })})
 	lambdaSvc = lambda.New(lambda.Config{Timings: t, IAM: iamSvc, Queues: sqsSvc, Objects: s3Svc, Clusters: mskSvc,
-		Executor: functionRuntime, Mappings: flow.Mappings()})
+		Executor: functionRuntime, Mappings: flow.Mappings(), Network: ec2Svc})
 	functionRuntime.SetFunctions(lambdaSvc)
 	pipesSvc := pipes.New(pipes.Config{Timings: t, Roles: iamSvc, Clusters: mskSvc, Functions: lambdaSvc,
 		Runner: flow.Pipes()})

@@ -7,6 +7,7 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/brokers"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/ec2"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/msk"
+	lambdaruntime "github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/runtime"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/vpcnet"
 )
 
@@ -34,6 +35,11 @@ func (p *vpcPlacement) clusterNetwork(clusterARN string) (brokers.Network, error
 		return nil, errors.New("the cluster has no subnets")
 	}
 	return p.subnetNetwork(region, subnets[0])
+}
+
+// functionNetwork returns the network of a VPC, where the functions attached to it run.
+func (p *vpcPlacement) functionNetwork(vpcID string) (lambdaruntime.Network, error) {
+	return p.boundary.VPC(vpcID)
 }
 
 // close releases the boundary of a localaws that did not start; nil is a no-op.

@@ -3,6 +3,7 @@ package topicadmin
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -28,39 +29,63 @@ import (
 )
 
 // TestTopicAdminFunctionOnLocalAWS runs the built-in binary in topic admin mode in localaws's Lambda runtime,
-// with its least-privilege role, and manages a topic of a localaws cluster through it.
+// attached to the cluster's subnets with its least-privilege role, and manages a topic of a localaws cluster
+// through it while the test process itself cannot reach the brokers (localaws's VPC boundary).
 func TestTopicAdminFunctionOnLocalAWS(t *testing.T) {
 	code, err := builtin.Zip("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	inst, err := localaws.Start(context.Background(), localaws.Options{Addr: "127.0.0.1:0", Profile: "instant",
-		DataDir: t.TempDir()})
+		DataDir: t.TempDir(), VPCBoundary: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = inst.Stop() })
 	ctx, cfg := context.Background(), lawstest.Config(inst.Endpoint)
-	clusterARN, bootstrap := createCluster(t, cfg)
+	clusterARN, bootstrap, subnets, group := createCluster(t, cfg)
+	for _, b := range strings.Split(bootstrap, ",") {
+		if _, err := net.DialTimeout("tcp", b, 5*time.Second); err == nil {
+			t.Fatalf("the test process reached broker %s: the boundary is open", b)
+		}
+	}
 
-	const fn = "kp-orders-topic-admin"
+	const fn, outsideFn = "kp-orders-topic-admin", "kp-orders-topic-admin-outside"
 	roleARN := createRole(t, iamsdk.NewFromConfig(cfg), clusterARN, fn)
 	lambdaC := lambda.NewFromConfig(cfg)
 	env := admin.Environment(bootstrap)
 	env[admin.EnvCAFile] = inst.KafkaCAFile
-	awstest.MustSettle(t, func() (*lambda.CreateFunctionOutput, error) {
-		out, err := lambdaC.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String(fn),
-			Role: aws.String(roleARN), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
-			Code: &lambdatypes.FunctionCode{ZipFile: code}, Timeout: aws.Int32(30),
-			Environment: &lambdatypes.Environment{Variables: env}})
-		if err != nil && strings.Contains(err.Error(), "cannot be assumed") { // IAM propagation
-			return nil, outcome.Wait(0, "RolePropagating", "%v", err)
+	create := func(name string, vpc *lambdatypes.VpcConfig) {
+		awstest.MustSettle(t, func() (*lambda.CreateFunctionOutput, error) {
+			out, err := lambdaC.CreateFunction(ctx, &lambda.CreateFunctionInput{FunctionName: aws.String(name),
+				Role: aws.String(roleARN), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+				Code: &lambdatypes.FunctionCode{ZipFile: code}, Timeout: aws.Int32(30),
+				Environment: &lambdatypes.Environment{Variables: env}, VpcConfig: vpc})
+			if err != nil && strings.Contains(err.Error(), "cannot be assumed") { // IAM propagation
+				return nil, outcome.Wait(0, "RolePropagating", "%v", err)
+			}
+			return out, err
+		})
+	}
+	create(fn, &lambdatypes.VpcConfig{SubnetIds: subnets, SecurityGroupIds: []string{group}})
+	create(outsideFn, nil)
+
+	req := kafka.TopicRequest{Name: "orders", Partitions: 3, Config: map[string]string{"retention.ms": "3600000"}}
+	// The same function outside the VPC cannot reach the brokers, and says so.
+	outside := &Client{Lambda: lambdaC, Function: outsideFn}
+	lawstest.Eventually(t, "the function outside the VPC answers", func() bool {
+		_, err := outside.Ensure(ctx, req)
+		w, waiting := outcome.AsWaiting(err)
+		if waiting && w.Reason == ReasonNotReady {
+			return false
 		}
-		return out, err
+		if !waiting || w.Reason != kafka.ReasonUnreachable || !strings.Contains(w.Message, "connection refused") {
+			t.Fatalf("Ensure through a function outside the VPC: %v, want Waiting Unreachable (connection refused)", err)
+		}
+		return true
 	})
 
 	c := &Client{Lambda: lambdaC, Function: fn}
-	req := kafka.TopicRequest{Name: "orders", Partitions: 3, Config: map[string]string{"retention.ms": "3600000"}}
 	start := time.Now()
 	st := awstest.MustSettle(t, func() (kafka.TopicState, error) { return c.Ensure(ctx, req) }) // waits for Active
 	t.Logf("first ensure (function start included): %s", time.Since(start))
@@ -88,7 +113,7 @@ func TestTopicAdminFunctionOnLocalAWS(t *testing.T) {
 		t.Fatalf("Ensure of 0 partitions: %v, want Terminal InvalidSpec", err)
 	}
 
-	// What the function did is on the brokers, as a Kafka client of our own sees them.
+	// What the function did is on the brokers, as localaws's pollers (inside the VPC) see them.
 	cl, err := kgo.NewClient(append(inst.KafkaClientOpts(clusterARN), kgo.SeedBrokers(strings.Split(bootstrap, ",")...))...)
 	if err != nil {
 		t.Fatal(err)
@@ -101,15 +126,14 @@ func TestTopicAdminFunctionOnLocalAWS(t *testing.T) {
 }
 
 // createCluster creates a serverless cluster with IAM authentication in a new two-subnet VPC and returns
-// its ARN and bootstrap brokers once it is ACTIVE.
-func createCluster(t *testing.T, cfg aws.Config) (string, string) {
+// its ARN and bootstrap brokers once it is ACTIVE, with its subnets and security group.
+func createCluster(t *testing.T, cfg aws.Config) (clusterARN, bootstrap string, subnets []string, group string) {
 	t.Helper()
 	ctx, ec2c, kafkac := context.Background(), ec2sdk.NewFromConfig(cfg), kafkasdk.NewFromConfig(cfg)
 	vpc, err := ec2c.CreateVpc(ctx, &ec2sdk.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var subnets []string
 	for i, zone := range []string{"us-east-1a", "us-east-1b"} {
 		sn, err := ec2c.CreateSubnet(ctx, &ec2sdk.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, AvailabilityZone: aws.String(zone),
 			CidrBlock: aws.String([]string{"10.0.1.0/24", "10.0.2.0/24"}[i])})
@@ -118,14 +142,19 @@ func createCluster(t *testing.T, cfg aws.Config) (string, string) {
 		}
 		subnets = append(subnets, aws.ToString(sn.Subnet.SubnetId))
 	}
+	sg, err := ec2c.CreateSecurityGroup(ctx, &ec2sdk.CreateSecurityGroupInput{VpcId: vpc.Vpc.VpcId,
+		GroupName: aws.String("msk"), Description: aws.String("the cluster and its clients")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group = aws.ToString(sg.GroupId)
 	out, err := kafkac.CreateClusterV2(ctx, &kafkasdk.CreateClusterV2Input{ClusterName: aws.String("orders"),
-		Serverless: &kafkatypes.ServerlessRequest{VpcConfigs: []kafkatypes.VpcConfig{{SubnetIds: subnets}},
+		Serverless: &kafkatypes.ServerlessRequest{VpcConfigs: []kafkatypes.VpcConfig{{SubnetIds: subnets, SecurityGroupIds: []string{group}}},
 			ClientAuthentication: &kafkatypes.ServerlessClientAuthentication{
 				Sasl: &kafkatypes.ServerlessSasl{Iam: &kafkatypes.Iam{Enabled: aws.Bool(true)}}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bootstrap string
 	lawstest.Eventually(t, "the cluster's bootstrap brokers", func() bool {
 		b, err := kafkac.GetBootstrapBrokers(ctx, &kafkasdk.GetBootstrapBrokersInput{ClusterArn: out.ClusterArn})
 		if err != nil {
@@ -134,7 +163,7 @@ func createCluster(t *testing.T, cfg aws.Config) (string, string) {
 		bootstrap = aws.ToString(b.BootstrapBrokerStringSaslIam)
 		return bootstrap != ""
 	})
-	return aws.ToString(out.ClusterArn), bootstrap
+	return aws.ToString(out.ClusterArn), bootstrap, subnets, group
 }
 
 // createRole creates the admin function's execution role with its least-privilege policy.
