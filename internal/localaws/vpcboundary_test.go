@@ -27,7 +27,8 @@ import (
 )
 
 // TestVPCBoundaryKeepsBrokersInsideTheVPC: with the boundary, a Kafka client outside the cluster's VPC cannot
-// connect to its brokers, while a pipe (whose poller is inside, as on AWS) still delivers a record.
+// connect to its brokers, while a pipe and an event source mapping (whose pollers are inside, as on AWS)
+// still deliver a record.
 func TestVPCBoundaryKeepsBrokersInsideTheVPC(t *testing.T) {
 	code, err := builtin.Zip("")
 	must(t, err, "the built-in processor")
@@ -77,17 +78,30 @@ func TestVPCBoundaryKeepsBrokersInsideTheVPC(t *testing.T) {
 		SourceParameters: &pipestypes.PipeSourceParameters{ManagedStreamingKafkaParameters: &pipestypes.PipeSourceManagedStreamingKafkaParameters{
 			TopicName: aws.String("orders"), StartingPosition: pipestypes.MSKStartPositionTrimHorizon, BatchSize: aws.Int32(10)}}})
 	must(t, err, "CreatePipe")
+	// An event source mapping polls with the function's role, which needs the consumer's permissions.
+	esmRole := createRole(t, ctx, c, "boundary-esm", "lambda.amazonaws.com", pipePolicy)
+	_, err = c.lambda.CreateFunction(ctx, &lambdasdk.CreateFunctionInput{FunctionName: aws.String("boundary-esm"),
+		Role: aws.String(esmRole), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+		Code: &lambdatypes.FunctionCode{ZipFile: code}})
+	must(t, err, "CreateFunction boundary-esm")
+	waitFunction(t, ctx, c, "boundary-esm")
+	_, err = c.lambda.CreateEventSourceMapping(ctx, &lambdasdk.CreateEventSourceMappingInput{FunctionName: aws.String("boundary-esm"),
+		EventSourceArn: aws.String(cluster), Topics: []string{"orders"}, StartingPosition: lambdatypes.EventSourcePositionTrimHorizon})
+	must(t, err, "CreateEventSourceMapping")
+
 	must(t, inside.ProduceSync(ctx, &kgo.Record{Topic: "orders", Value: []byte(`{"order":"inside"}`)}).FirstErr(), "producing")
-	eventually(t, 30*time.Second, "the pipe delivers the record to the function", func() (bool, string) {
-		ev, err := c.logs.FilterLogEvents(ctx, &logssdk.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/boundary-fn")})
-		if err != nil {
-			return false, err.Error()
-		}
-		for _, e := range ev.Events {
-			if strings.Contains(aws.ToString(e.Message), `"inside"`) {
-				return true, ""
+	for _, fn := range []string{"boundary-fn", "boundary-esm"} {
+		eventually(t, 30*time.Second, "the record reaches "+fn, func() (bool, string) {
+			ev, err := c.logs.FilterLogEvents(ctx, &logssdk.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/" + fn)})
+			if err != nil {
+				return false, err.Error()
 			}
-		}
-		return false, "no record line yet"
-	})
+			for _, e := range ev.Events {
+				if strings.Contains(aws.ToString(e.Message), `"inside"`) {
+					return true, ""
+				}
+			}
+			return false, "no record line yet"
+		})
+	}
 }
