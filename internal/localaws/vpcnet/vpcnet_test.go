@@ -1,3 +1,5 @@
+//go:build linux
+
 package vpcnet
 
 import (
@@ -8,11 +10,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func newBoundary(t *testing.T) *Boundary {
@@ -147,5 +152,59 @@ if exec 5<>/dev/tcp/127.0.0.1/` + hostPort + `; then echo host reachable; else e
 	}
 	if _, err := b.VPC("vpc-3"); err == nil {
 		t.Error("VPC after Close: want an error")
+	}
+}
+
+// TestNewFailsClearlyWithoutPrivilege runs New in a copy of this test binary without CAP_SYS_ADMIN
+// (setpriv, from util-linux).
+func TestNewFailsClearlyWithoutPrivilege(t *testing.T) {
+	if os.Getenv("VPCNET_UNPRIVILEGED") == "1" {
+		if _, err := New(); err != nil {
+			fmt.Println("New:", err)
+			return
+		}
+		fmt.Println("New: no error")
+		return
+	}
+	cmd := exec.Command("setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin",
+		os.Args[0], "-test.run", "^TestNewFailsClearlyWithoutPrivilege$", "-test.v")
+	cmd.Env = append(os.Environ(), "VPCNET_UNPRIVILEGED=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.Contains(string(out), "New: the VPC boundary needs Linux network namespaces, which this process cannot create (run as root)") {
+		t.Fatalf("without CAP_SYS_ADMIN New said:\n%s", out)
+	}
+}
+
+func TestCloseReleasesTheNamespaces(t *testing.T) {
+	b := newBoundary(t)
+	ns, err := b.VPC("vpc-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(int(ns.handle), &st); err != nil {
+		t.Fatal(err)
+	}
+	link := fmt.Sprintf("net:[%d]", st.Ino)
+	held := func() bool {
+		fds, _ := os.ReadDir("/proc/self/fd")
+		for _, fd := range fds {
+			if target, _ := os.Readlink("/proc/self/fd/" + fd.Name()); target == link {
+				return true
+			}
+		}
+		return false
+	}
+	if !held() {
+		t.Fatalf("no descriptor of this process is %s", link)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if held() {
+		t.Errorf("after Close this process still holds %s open", link)
 	}
 }
