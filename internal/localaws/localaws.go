@@ -186,7 +186,9 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 }
 
 // KafkaClientOpts are franz-go options that connect to a cluster's brokers as an MSK Serverless client
-// does: TLS trusting KafkaCA, and OAUTHBEARER with an IAM token for the cluster's region.
+// does: TLS trusting KafkaCA, and OAUTHBEARER with an IAM token for the cluster's region. With
+// Options.VPCBoundary they dial from inside the cluster's VPC, as the pollers do: they are the view of a
+// client in the VPC, not of the caller.
 func (i *Instance) KafkaClientOpts(clusterARN string) []kgo.Opt {
 	return i.brokers.ClientOpts(clusterARN)
 }
