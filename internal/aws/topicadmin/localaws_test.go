@@ -18,6 +18,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awstest"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/role"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
@@ -76,7 +77,7 @@ func TestTopicAdminFunctionOnLocalAWS(t *testing.T) {
 	lawstest.Eventually(t, "the function outside the VPC answers", func() bool {
 		_, err := outside.Ensure(ctx, req)
 		w, waiting := outcome.AsWaiting(err)
-		if waiting && w.Reason == ReasonNotReady {
+		if waiting && w.Reason == awserr.ReasonDependencyNotReady {
 			return false
 		}
 		if !waiting || w.Reason != kafka.ReasonUnreachable || !strings.Contains(w.Message, "connection refused") {

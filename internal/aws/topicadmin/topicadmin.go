@@ -20,14 +20,6 @@ import (
 	admin "github.com/kafkapipeline/kafka-pipeline-operator/lambda/topicadmin"
 )
 
-// Condition reasons of the admin path itself (the brokers' answers keep kafka's reasons).
-const (
-	// ReasonNotReady: the admin function does not exist yet or is not Active.
-	ReasonNotReady = "TopicAdminNotReady"
-	// ReasonFailed: the admin function failed instead of answering (crash, timeout, bad configuration).
-	ReasonFailed = "TopicAdminFailed"
-)
-
 // NotReadyRetry is how long to wait before invoking an admin function that is not ready.
 var NotReadyRetry = 5 * time.Second
 
@@ -69,7 +61,7 @@ func (c *Client) call(ctx context.Context, req admin.Request) (kafka.TopicState,
 		InvocationType: types.InvocationTypeRequestResponse})
 	if err != nil {
 		if awserr.IsNotFound(err) || awserr.HasCode(err, "ResourceConflictException", "ResourceNotReadyException") {
-			return kafka.TopicState{}, outcome.Wait(NotReadyRetry, ReasonNotReady, "%s: the function is not ready: %s",
+			return kafka.TopicState{}, outcome.Wait(NotReadyRetry, awserr.ReasonDependencyNotReady, "%s: the function is not ready: %s",
 				what, awserr.Message(err))
 		}
 		return kafka.TopicState{}, awserr.Classify(err, what)
@@ -80,7 +72,7 @@ func (c *Client) call(ctx context.Context, req admin.Request) (kafka.TopicState,
 			Message string `json:"errorMessage"`
 		}
 		_ = json.Unmarshal(out.Payload, &fe) // a payload that is not Lambda's error shape leaves both empty
-		return kafka.TopicState{}, outcome.Wait(kafka.UnreachableRetry, ReasonFailed, "%s: the function failed (%s): %s: %s",
+		return kafka.TopicState{}, outcome.Wait(kafka.UnreachableRetry, awserr.ReasonUnreachable, "%s: the function failed (%s): %s: %s",
 			what, aws.ToString(out.FunctionError), fe.Type, fe.Message)
 	}
 	var ans admin.Answer
@@ -101,7 +93,7 @@ func answerError(what string, e *admin.Error) error {
 	case admin.ErrorInvalidSpec:
 		return outcome.Failf(awserr.ReasonInvalidSpec, "%s: %s", what, e.Message)
 	case admin.ErrorUnreachable:
-		return outcome.Wait(kafka.UnreachableRetry, kafka.ReasonUnreachable, "%s: %s", what, e.Message)
+		return outcome.Wait(kafka.UnreachableRetry, awserr.ReasonUnreachable, "%s: %s", what, e.Message)
 	}
 	return fmt.Errorf("%s: %s: %s", what, e.Type, e.Message)
 }

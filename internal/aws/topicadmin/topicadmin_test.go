@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go"
 
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 	admin "github.com/kafkapipeline/kafka-pipeline-operator/lambda/topicadmin"
@@ -78,13 +79,22 @@ func TestAnswersAndFailuresMapToOutcomes(t *testing.T) {
 		{"retriable", answering(`{"topic":"t","error":{"type":"Retriable","message":"NOT_CONTROLLER"}}`, ""),
 			func(err error) bool { _, w := outcome.AsWaiting(err); _, f := outcome.AsTerminal(err); return !w && !f }, "NOT_CONTROLLER"},
 		{"function error", answering(`{"errorType":"Runtime.ExitError","errorMessage":"exit status 1"}`, "Unhandled"),
-			func(err error) bool { w, ok := outcome.AsWaiting(err); return ok && w.Reason == ReasonFailed }, "Runtime.ExitError: exit status 1"},
+			func(err error) bool {
+				w, ok := outcome.AsWaiting(err)
+				return ok && w.Reason == awserr.ReasonUnreachable
+			}, "Runtime.ExitError: exit status 1"},
 		{"not JSON", answering(`oops`, ""),
 			func(err error) bool { _, w := outcome.AsWaiting(err); return err != nil && !w }, "not JSON"},
 		{"no function yet", apiError("ResourceNotFoundException"),
-			func(err error) bool { w, ok := outcome.AsWaiting(err); return ok && w.Reason == ReasonNotReady }, "not ready"},
+			func(err error) bool {
+				w, ok := outcome.AsWaiting(err)
+				return ok && w.Reason == awserr.ReasonDependencyNotReady
+			}, "not ready"},
 		{"function pending", apiError("ResourceConflictException"),
-			func(err error) bool { w, ok := outcome.AsWaiting(err); return ok && w.Reason == ReasonNotReady }, "not ready"},
+			func(err error) bool {
+				w, ok := outcome.AsWaiting(err)
+				return ok && w.Reason == awserr.ReasonDependencyNotReady
+			}, "not ready"},
 		{"access denied", apiError("AccessDeniedException"),
 			func(err error) bool { _, ok := outcome.AsBlocked(err); return ok }, "AccessDeniedException"},
 	} {
