@@ -67,6 +67,7 @@ func run() error {
 	caKey := flag.String("kafka-ca-key", "", "PEM private key of --kafka-ca-cert")
 	plaintext := flag.Bool("kafka-plaintext", false, "also accept plaintext Kafka connections without SASL on the brokers' ports, for debugging (MSK Serverless has no such listener)")
 	awsQueueURLs := flag.Bool("aws-queue-urls", env("LOCALAWS_AWS_QUEUE_URLS", "") == "true", "give SQS queues AWS's URLs (https://sqs.<region>.amazonaws.com/...) instead of URLs on this endpoint (env LOCALAWS_AWS_QUEUE_URLS=true)")
+	vpcBoundary := flag.Bool("vpc-boundary", env("LOCALAWS_VPC_BOUNDARY", "") == "true", "make each cluster's brokers reachable only from inside its VPC (a Linux network namespace per VPC; needs root), as on AWS (env LOCALAWS_VPC_BOUNDARY=true)")
 	flag.Var(delays, "delay", "override one transition's duration, kind=duration (repeatable); kinds: "+kindList())
 	flag.Parse()
 	if *timeScale <= 0 {
@@ -84,7 +85,7 @@ func run() error {
 	inst, err := localaws.Start(ctx, localaws.Options{Addr: *addr, Region: *region, AccountID: *account,
 		Profile: *profile, Overrides: delays, PropagationDelay: *propagation, Logger: logger, LogLevel: &lv, TimeScale: *timeScale,
 		DataDir: *dataDir, KafkaCACert: *caCert, KafkaCAKey: *caKey, KafkaPlaintext: *plaintext,
-		AWSQueueURLs: *awsQueueURLs})
+		AWSQueueURLs: *awsQueueURLs, VPCBoundary: *vpcBoundary})
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,8 @@ type TopicRequest struct {
 	MustExist bool
 }
 
-// ErrTopicNotFound is returned by Ensure for a topic that MustExist and does not.
+// ErrTopicNotFound is (wrapped in) the error of Ensure for a topic that MustExist and does not, and of a
+// Describe of a topic the brokers do not have.
 var ErrTopicNotFound = errors.New("the topic does not exist")
 
 // TopicState is the topic as the brokers describe it.
@@ -54,7 +55,14 @@ type TopicState struct {
 	Name string
 	// Partitions is the partition count.
 	Partitions int32
+	// Created reports that this Ensure created the topic.
+	Created bool
+	// Grown reports that this Ensure added partitions to the topic.
+	Grown bool
 }
+
+// ReasonTopicNotFound is the reason of a Describe of a topic the brokers do not have.
+const ReasonTopicNotFound = "TopicNotFound"
 
 // Admin creates and updates topics. It dials the brokers with TLS, as MSK requires, and authenticates
 // with OAUTHBEARER and a token from aws-msk-iam-sasl-signer-go, as AWS documents for Go clients.
@@ -72,8 +80,36 @@ type Admin struct {
 // Ensure makes the topic exist with at least req.Partitions partitions and the requested configs.
 // Unreachable or refusing brokers give a Waiting outcome with reason Unreachable.
 func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error) {
+	var state TopicState
+	err := a.withClient(ctx, req, func(ctx context.Context, adm *kadm.Client) error {
+		var err error
+		state, err = a.ensure(ctx, adm, req)
+		return err
+	})
+	return state, err
+}
+
+// Describe returns the topic as the brokers describe it; a topic they do not have is ErrTopicNotFound.
+func (a *Admin) Describe(ctx context.Context, req TopicRequest) (TopicState, error) {
+	var state TopicState
+	err := a.withClient(ctx, req, func(ctx context.Context, adm *kadm.Client) error {
+		td, found, err := describe(ctx, adm, req)
+		switch {
+		case err != nil:
+			return err
+		case !found:
+			return fmt.Errorf("describing topic %s: %w", req.Name, ErrTopicNotFound)
+		}
+		state = TopicState{Name: req.Name, Partitions: int32(len(td.Partitions))}
+		return nil
+	})
+	return state, err
+}
+
+// withClient runs do with an admin client of req's brokers, bounded by the Admin's timeout.
+func (a *Admin) withClient(ctx context.Context, req TopicRequest, do func(context.Context, *kadm.Client) error) error {
 	if len(req.Brokers) == 0 || req.Brokers[0] == "" {
-		return TopicState{}, outcome.Wait(UnreachableRetry, ReasonUnreachable, "the cluster has no bootstrap brokers yet")
+		return outcome.Wait(UnreachableRetry, ReasonUnreachable, "the cluster has no bootstrap brokers yet")
 	}
 	timeout := a.Timeout
 	if timeout == 0 {
@@ -83,17 +119,35 @@ func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error
 	defer cancel()
 	cl, err := a.client(req)
 	if err != nil {
-		return TopicState{}, err
+		return err
 	}
 	defer cl.Close()
-	adm := kadm.NewClient(cl)
+	return do(ctx, kadm.NewClient(cl))
+}
 
+// describe lists the topic; found is false when the brokers do not have it.
+func describe(ctx context.Context, adm *kadm.Client, req TopicRequest) (kadm.TopicDetail, bool, error) {
 	details, err := adm.ListTopics(ctx, req.Name)
 	if err != nil {
-		return TopicState{}, unreachable(req, err)
+		return kadm.TopicDetail{}, false, unreachable(req, err)
 	}
 	td, ok := details[req.Name]
 	if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
+		return kadm.TopicDetail{}, false, nil
+	}
+	if td.Err != nil {
+		return kadm.TopicDetail{}, false, classify(req, "describing topic "+req.Name, td.Err)
+	}
+	return td, true, nil
+}
+
+// ensure is Ensure with a connected client.
+func (a *Admin) ensure(ctx context.Context, adm *kadm.Client, req TopicRequest) (TopicState, error) {
+	td, found, err := describe(ctx, adm, req)
+	if err != nil {
+		return TopicState{}, err
+	}
+	if !found {
 		if req.MustExist {
 			return TopicState{}, fmt.Errorf("topic %s: %w", req.Name, ErrTopicNotFound)
 		}
@@ -101,12 +155,9 @@ func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error
 			!errors.Is(err, kerr.TopicAlreadyExists) {
 			return TopicState{}, classify(req, "creating topic "+req.Name, err)
 		}
-		return TopicState{Name: req.Name, Partitions: req.Partitions}, nil
+		return TopicState{Name: req.Name, Partitions: req.Partitions, Created: true}, nil
 	}
-	if td.Err != nil {
-		return TopicState{}, classify(req, "describing topic "+req.Name, td.Err)
-	}
-	have := int32(len(td.Partitions))
+	have, grown := int32(len(td.Partitions)), false
 	if req.MustExist {
 		return TopicState{Name: req.Name, Partitions: have}, nil
 	}
@@ -118,12 +169,12 @@ func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error
 		if err != nil {
 			return TopicState{}, classify(req, fmt.Sprintf("growing topic %s from %d to %d partitions", req.Name, have, req.Partitions), err)
 		}
-		have = req.Partitions
+		have, grown = req.Partitions, true
 	}
 	if err := a.syncConfig(ctx, adm, req); err != nil {
 		return TopicState{}, err
 	}
-	return TopicState{Name: req.Name, Partitions: have}, nil
+	return TopicState{Name: req.Name, Partitions: have, Grown: grown}, nil
 }
 
 // syncConfig sets the requested configs whose values differ; configs not in the request are left alone.

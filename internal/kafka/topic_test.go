@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strings"
 	"testing"
@@ -31,19 +32,25 @@ func TestEnsureCreatesGrowsAndConfigures(t *testing.T) {
 	req := TopicRequest{Brokers: strings.Split(bootstrap, ","), Region: "eu-west-1", Name: "test-topic", Partitions: 3,
 		Config: map[string]string{"retention.ms": "86400000"}}
 
-	for i := 0; i < 2; i++ { // the second Ensure finds everything in place
-		st, err := a.Ensure(ctx, req)
-		if err != nil || st.Partitions != 3 {
-			t.Fatalf("Ensure #%d = %+v, %v", i+1, st, err)
+	if _, err := a.Describe(ctx, req); !errors.Is(err, ErrTopicNotFound) {
+		t.Fatalf("Describe before Ensure: err = %v, want ErrTopicNotFound", err)
+	}
+	for i, want := range []TopicState{{Name: "test-topic", Partitions: 3, Created: true}, {Name: "test-topic", Partitions: 3}} {
+		// the second Ensure finds everything in place
+		if st, err := a.Ensure(ctx, req); err != nil || st != want {
+			t.Fatalf("Ensure #%d = %+v, %v; want %+v", i+1, st, err, want)
 		}
 	}
 	req.Partitions, req.Config["retention.ms"] = 5, "3600000"
-	if st, err := a.Ensure(ctx, req); err != nil || st.Partitions != 5 {
+	if st, err := a.Ensure(ctx, req); err != nil || st != (TopicState{Name: "test-topic", Partitions: 5, Grown: true}) {
 		t.Fatalf("grow: %+v, %v", st, err)
 	}
 	req.Partitions = 2
-	if st, err := a.Ensure(ctx, req); err != nil || st.Partitions != 5 {
+	if st, err := a.Ensure(ctx, req); err != nil || st != (TopicState{Name: "test-topic", Partitions: 5}) {
 		t.Fatalf("partitions never shrink: %+v, %v", st, err)
+	}
+	if st, err := a.Describe(ctx, req); err != nil || st != (TopicState{Name: "test-topic", Partitions: 5}) {
+		t.Fatalf("Describe = %+v, %v", st, err)
 	}
 
 	cl, err := kgo.NewClient(append(pool.ClientOpts(arn), kgo.SeedBrokers(req.Brokers...))...)

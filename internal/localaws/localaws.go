@@ -30,6 +30,7 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sqs"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/streams"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/sts"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/localaws/vpcnet"
 )
 
 // DefaultAddr is where localaws listens unless told otherwise.
@@ -66,6 +67,10 @@ type Options struct {
 	// KafkaPlaintext also accepts plaintext Kafka connections without SASL on the brokers' ports, for
 	// debugging: MSK Serverless has no such listener.
 	KafkaPlaintext bool
+	// VPCBoundary makes a cluster's brokers reachable only from inside its VPC, as on AWS: each VPC is a
+	// Linux network namespace of its own, where the brokers listen and the pipes' and event source mappings'
+	// pollers dial from; the endpoint is also reachable there. It needs Linux and root; Start fails without.
+	VPCBoundary bool
 	// AWSQueueURLs gives SQS queues AWS's URLs (https://sqs.<region>.amazonaws.com/<account>/<name>)
 	// instead of URLs on the localaws endpoint. SDKs that send SQS requests to the queue URL (the AWS SDK
 	// for JavaScript v3) then leave localaws unless their endpoint is configured for SQS as well.
@@ -89,6 +94,7 @@ type Instance struct {
 
 	httpServer *http.Server
 	brokers    *brokers.Pool
+	boundary   *vpcnet.Boundary // nil without Options.VPCBoundary
 	done       chan error
 	stopOnce   sync.Once
 	stopErr    error
@@ -120,12 +126,24 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool, err := brokers.NewPool(brokers.Config{Logger: opts.Logger, Authority: authority, Plaintext: opts.KafkaPlaintext})
+	var place *vpcPlacement
+	poolCfg := brokers.Config{Logger: opts.Logger, Authority: authority, Plaintext: opts.KafkaPlaintext}
+	if opts.VPCBoundary {
+		boundary, err := vpcnet.New()
+		if err != nil {
+			return nil, err
+		}
+		place = &vpcPlacement{boundary: boundary}
+		poolCfg.Network = place.clusterNetwork
+	}
+	pool, err := brokers.NewPool(poolCfg)
 	if err != nil {
+		place.close()
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
+		place.close()
 		return nil, fmt.Errorf("listening on %s: %w", opts.Addr, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
@@ -133,11 +151,15 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 	if opts.AWSQueueURLs {
 		queueURLBase = ""
 	}
-	svcs, functionRuntime, flow, err := services(timings, pool, sqs.Config{QueueURLBase: queueURLBase},
-		lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region, TimeScale: opts.TimeScale, Logger: opts.Logger})
+	rtCfg := lambdaruntime.Config{Endpoint: endpoint, Region: opts.Region, TimeScale: opts.TimeScale, Logger: opts.Logger}
+	if place != nil {
+		rtCfg.VPCs = place.functionNetwork
+	}
+	svcs, functionRuntime, flow, err := services(timings, pool, sqs.Config{QueueURLBase: queueURLBase}, rtCfg, place)
 	if err != nil {
 		_ = ln.Close()
 		pool.Close()
+		place.close()
 		return nil, err
 	}
 	srv := server.New(server.Options{Region: opts.Region, AccountID: opts.AccountID, Timings: timings,
@@ -148,6 +170,14 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		KafkaCA: authority.CertPEM(), KafkaCAFile: caFile,
 		httpServer: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
 	go func() { inst.done <- inst.httpServer.Serve(ln) }()
+	if place != nil {
+		inst.boundary = place.boundary
+		// Functions and pollers in a VPC reach the endpoint at the same address from inside.
+		if err := place.boundary.Expose(ln.Addr().String(), func(l net.Listener) { _ = inst.httpServer.Serve(l) }); err != nil {
+			_ = inst.Stop()
+			return nil, err
+		}
+	}
 	go func() {
 		<-ctx.Done()
 		_ = inst.Stop()
@@ -156,7 +186,9 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 }
 
 // KafkaClientOpts are franz-go options that connect to a cluster's brokers as an MSK Serverless client
-// does: TLS trusting KafkaCA, and OAUTHBEARER with an IAM token for the cluster's region.
+// does: TLS trusting KafkaCA, and OAUTHBEARER with an IAM token for the cluster's region. With
+// Options.VPCBoundary they dial from inside the cluster's VPC, as the pollers do: they are the view of a
+// client in the VPC, not of the caller.
 func (i *Instance) KafkaClientOpts(clusterARN string) []kgo.Opt {
 	return i.brokers.ClientOpts(clusterARN)
 }
@@ -190,6 +222,9 @@ func (i *Instance) Stop() error {
 		i.Streams.Close() // before the brokers, so consumers commit what they finished and leave their groups
 		i.brokers.Close()
 		i.stopErr = errors.Join(i.stopErr, i.Runtime.Close())
+		if i.boundary != nil { // after everything that listens, dials or runs in a VPC
+			i.stopErr = errors.Join(i.stopErr, i.boundary.Close())
+		}
 		if serveErr := <-i.done; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 			i.stopErr = errors.Join(i.stopErr, serveErr)
 		}
@@ -200,13 +235,17 @@ func (i *Instance) Stop() error {
 // services builds every emulated service (SQS from sqsCfg) and wires the references between them. The returned Runtime
 // (configured by rtCfg, with SQS and CloudWatch Logs added here) executes Lambda functions; it is also the
 // invoker for the data plane's pipes and event source mappings, whose consumers the returned Streams runs.
-func services(t *lifecycle.Timings, pool *brokers.Pool, sqsCfg sqs.Config, rtCfg lambdaruntime.Config) ([]server.Service, *lambdaruntime.Runtime, *streams.Streams, error) {
+// With place (Options.VPCBoundary), it is given the services that know where clusters and subnets are.
+func services(t *lifecycle.Timings, pool *brokers.Pool, sqsCfg sqs.Config, rtCfg lambdaruntime.Config, place *vpcPlacement) ([]server.Service, *lambdaruntime.Runtime, *streams.Streams, error) {
 	iamSvc := iam.New(iam.Config{Timings: t})
 	sqsSvc := sqs.New(sqsCfg)
 	s3Svc := s3.New(s3.Config{})
 	ec2Svc := ec2.New(ec2.Config{Timings: t})
 	logsSvc := logs.New(logs.Config{})
 	mskSvc := msk.New(msk.Config{Timings: t, Brokers: pool, Network: ec2Svc})
+	if place != nil {
+		place.clusters, place.subnets = mskSvc, ec2Svc
+	}
 	rtCfg.Queues, rtCfg.Logs = sqsSvc, logsSvc
 	functionRuntime, err := lambdaruntime.New(rtCfg)
 	if err != nil {
@@ -216,7 +255,7 @@ func services(t *lifecycle.Timings, pool *brokers.Pool, sqsCfg sqs.Config, rtCfg
 	flow := streams.New(streams.Config{Clusters: pool, Invoker: functionRuntime, Queues: sqsSvc, Logger: rtCfg.Logger,
 		Functions: streams.FunctionsFunc(func(name string) (lambda.FunctionView, bool) { return lambdaSvc.Function(name) })})
 	lambdaSvc = lambda.New(lambda.Config{Timings: t, IAM: iamSvc, Queues: sqsSvc, Objects: s3Svc, Clusters: mskSvc,
-		Executor: functionRuntime, Mappings: flow.Mappings()})
+		Executor: functionRuntime, Mappings: flow.Mappings(), Network: ec2Svc})
 	functionRuntime.SetFunctions(lambdaSvc)
 	pipesSvc := pipes.New(pipes.Config{Timings: t, Roles: iamSvc, Clusters: mskSvc, Functions: lambdaSvc,
 		Runner: flow.Pipes()})

@@ -39,6 +39,9 @@ const (
 	// ReasonClusterNotFound (Terminal): the MSK cluster a pipeline names by ARN does not exist; the pipeline
 	// stalls and is looked at again on the stalled backoff.
 	ReasonClusterNotFound = "ClusterNotFound"
+	// ReasonUnreachable (Waiting): the Kafka brokers cannot be reached, directly or through the topic admin
+	// function (which may also have failed instead of answering); the message says which.
+	ReasonUnreachable = "Unreachable"
 	// ReasonAccessDenied (Blocked): the operator's identity may not make the call.
 	ReasonAccessDenied = "AccessDenied"
 	// ReasonQuotaExceeded (Blocked): an AWS quota or limit stops the call.

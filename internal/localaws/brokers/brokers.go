@@ -7,6 +7,7 @@
 package brokers
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -40,6 +41,17 @@ type Config struct {
 	// ListenHost chooses the address (IP) a cluster's brokers listen on, which is also the host in its
 	// bootstrap string and certificate; nil listens on DefaultHost.
 	ListenHost func(clusterARN string) string
+	// Network, when set, places a cluster's brokers in a network of their own (its VPC's): they listen
+	// there, and ClientOpts dial from there. nil listens in the host's network.
+	Network func(clusterARN string) (Network, error)
+}
+
+// Network is a network brokers can be placed in (a VPC's network namespace).
+type Network interface {
+	// Listen listens inside the network.
+	Listen(network, address string) (net.Listener, error)
+	// DialContext connects from inside the network.
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // Pool runs the brokers of every active cluster. It implements the MSK emulator's Brokers hook.
@@ -47,6 +59,7 @@ type Pool struct {
 	cfg      Config
 	mu       sync.Mutex
 	clusters map[string]*kfake.Cluster
+	networks map[string]Network // of the clusters placed by Config.Network
 }
 
 // NewPool returns an empty pool.
@@ -67,7 +80,7 @@ func NewPool(cfg Config) (*Pool, error) {
 		}
 		cfg.Authority = a
 	}
-	return &Pool{cfg: cfg, clusters: map[string]*kfake.Cluster{}}, nil
+	return &Pool{cfg: cfg, clusters: map[string]*kfake.Cluster{}, networks: map[string]Network{}}, nil
 }
 
 // Authority is the CA the brokers' certificates chain to.
@@ -87,12 +100,20 @@ func (p *Pool) Start(clusterARN string) (string, error) {
 	}
 	log := p.cfg.Logger.With("cluster", clusterARN)
 	auth := authenticator{region: arnRegion(clusterARN), now: p.cfg.Now, log: log}
+	netListen := net.Listen
+	var placed Network
+	if p.cfg.Network != nil {
+		if placed, err = p.cfg.Network(clusterARN); err != nil {
+			return "", fmt.Errorf("placing the brokers of %s: %w", clusterARN, err)
+		}
+		netListen = placed.Listen
+	}
 	listen := func(network, address string) (net.Listener, error) {
 		_, port, err := net.SplitHostPort(address)
 		if err != nil {
 			return nil, err
 		}
-		ln, err := net.Listen(network, net.JoinHostPort(host, port))
+		ln, err := netListen(network, net.JoinHostPort(host, port))
 		if err != nil {
 			return nil, err
 		}
@@ -104,6 +125,9 @@ func (p *Pool) Start(clusterARN string) (string, error) {
 		return "", fmt.Errorf("starting the brokers of %s: %w", clusterARN, err)
 	}
 	p.clusters[clusterARN] = c
+	if placed != nil {
+		p.networks[clusterARN] = placed
+	}
 	bootstrap := strings.Join(c.ListenAddrs(), ",")
 	log.Info("brokers started", "bootstrap", bootstrap, "plaintext", p.cfg.Plaintext)
 	return bootstrap, nil
@@ -120,10 +144,18 @@ func serverNames(host string) []string {
 
 // ClientOpts are the franz-go options a client inside localaws (the pipes' and event source mappings'
 // pollers) connects to a cluster's brokers with: TLS trusting the CA and OAUTHBEARER with an IAM token
-// for the cluster's region, as AWS's pollers authenticate with the execution role.
+// for the cluster's region, as AWS's pollers authenticate with the execution role. For a cluster placed
+// in a network of its own they dial from inside it, as AWS's pollers run in the cluster's subnets.
 func (p *Pool) ClientOpts(clusterARN string) []kgo.Opt {
-	return mskauth.ClientOpts(credentials.NewStaticCredentialsProvider("LOCALAWSPOLLER", "localaws", ""),
-		arnRegion(clusterARN), p.cfg.Authority.Pool())
+	p.mu.Lock()
+	placed := p.networks[clusterARN]
+	p.mu.Unlock()
+	var dial mskauth.DialFunc
+	if placed != nil {
+		dial = placed.DialContext
+	}
+	return mskauth.ClientOptsVia(credentials.NewStaticCredentialsProvider("LOCALAWSPOLLER", "localaws", ""),
+		arnRegion(clusterARN), p.cfg.Authority.Pool(), dial)
 }
 
 // Stop stops a cluster's brokers; its data is gone.
@@ -131,6 +163,7 @@ func (p *Pool) Stop(clusterARN string) {
 	p.mu.Lock()
 	c, ok := p.clusters[clusterARN]
 	delete(p.clusters, clusterARN)
+	delete(p.networks, clusterARN)
 	p.mu.Unlock()
 	if ok {
 		c.Close()
@@ -150,7 +183,7 @@ func (p *Pool) Cluster(clusterARN string) (*kfake.Cluster, bool) {
 func (p *Pool) Close() {
 	p.mu.Lock()
 	clusters := p.clusters
-	p.clusters = map[string]*kfake.Cluster{}
+	p.clusters, p.networks = map[string]*kfake.Cluster{}, map[string]Network{}
 	p.mu.Unlock()
 	for _, c := range clusters {
 		c.Close()

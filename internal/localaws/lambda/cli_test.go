@@ -16,8 +16,11 @@ func TestAWSCLI(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("aws CLI not on PATH")
 	}
-	h := newHarness(t)
+	h := newHarness(t, func(c *Config) {
+		c.Network = fakeNetwork{subnets: map[string]string{"subnet-a": "vpc-1"}, groups: map[string]bool{"sg-1": true}}
+	})
 	h.iam.grant(testRole, "sqs:SendMessage", testQueue)
+	h.iam.grant(testRole, "ec2:CreateNetworkInterface", "*")
 	dir := t.TempDir()
 	zipPath := filepath.Join(dir, "fn.zip")
 	if err := os.WriteFile(zipPath, zipOf(t, map[string]string{"bootstrap": "cli"}), 0o600); err != nil {
@@ -75,6 +78,11 @@ func TestAWSCLI(t *testing.T) {
 		filepath.Join(dir, "out.json"))
 	if inv["StatusCode"] != float64(202) {
 		t.Fatalf("invoke: %v", inv)
+	}
+	vpc := run("update-function-configuration", "--function-name", "cli-fn",
+		"--vpc-config", "SubnetIds=subnet-a,SecurityGroupIds=sg-1")["VpcConfig"].(map[string]any)
+	if vpc["VpcId"] != "vpc-1" || len(vpc["SubnetIds"].([]any)) != 1 || len(vpc["SecurityGroupIds"].([]any)) != 1 {
+		t.Fatalf("update-function-configuration --vpc-config: VpcConfig %v", vpc)
 	}
 	run("delete-function", "--function-name", "cli-fn")
 }

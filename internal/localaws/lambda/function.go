@@ -43,6 +43,7 @@ type function struct {
 	tags         map[string]string
 	invokeConfig *eventInvokeConfig
 	logging      loggingConfig
+	vpc          *vpcConfig // nil when not attached to a VPC
 }
 
 // codePackage is a function's deployment package.
@@ -95,6 +96,7 @@ type functionConfiguration struct {
 		Size int `json:"Size"`
 	} `json:"EphemeralStorage"`
 	LoggingConfig loggingConfig `json:"LoggingConfig"`
+	VpcConfig     *vpcConfig    `json:"VpcConfig,omitempty"`
 }
 
 // lastModifiedFormat is how FunctionConfiguration.LastModified is written (a string, not epoch seconds).
@@ -122,6 +124,7 @@ func (fn *function) configuration() functionConfiguration {
 	out.TracingConfig.Mode = "PassThrough"
 	out.EphemeralStorage.Size = 512
 	out.LoggingConfig = fn.logging
+	out.VpcConfig = fn.vpc.clone()
 	return out
 }
 
@@ -169,6 +172,8 @@ type FunctionView struct {
 	ApplicationLogLevel, SystemLogLevel string
 	// LogGroup is the log group the function's logs go to.
 	LogGroup string
+	// VpcID is the VPC the function is attached to (VpcConfig), "" for none.
+	VpcID string
 }
 
 func (fn *function) view() FunctionView {
@@ -178,5 +183,5 @@ func (fn *function) view() FunctionView {
 		PackageType: fn.code.packageType, Code: slices.Clone(fn.code.zip), CodeSha256: fn.code.sha256,
 		ImageURI: fn.code.imageURI, State: fn.state, LastUpdateStatus: fn.updateStatus, RevisionID: fn.revisionID,
 		LogFormat: fn.logging.LogFormat, ApplicationLogLevel: fn.logging.ApplicationLogLevel,
-		SystemLogLevel: fn.logging.SystemLogLevel, LogGroup: fn.logging.LogGroup}
+		SystemLogLevel: fn.logging.SystemLogLevel, LogGroup: fn.logging.LogGroup, VpcID: fn.vpc.vpcID()}
 }

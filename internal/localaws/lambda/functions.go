@@ -127,7 +127,11 @@ func (s *Service) createFunction(c *wire.Call) error {
 			return err
 		}
 	}
-	fn := &function{name: ref.name, arn: functionARN(c.Region, c.AccountID, ref.name), region: c.Region,
+	vpc, werr := s.resolveVPC(c.Region, *in.Role, in.VpcConfig)
+	if werr != nil {
+		return werr
+	}
+	fn := &function{name: ref.name, arn: functionARN(c.Region, c.AccountID, ref.name), region: c.Region, vpc: vpc,
 		role: *in.Role, timeout: defaultTimeout, memorySize: defaultMemorySize, arch: "x86_64", dlq: dlq,
 		code: code, state: statePending, stateReason: "The function is being created.", stateCode: "Creating",
 		revisionID: uuid.NewString(), lastModified: c.Now, tags: maps.Clone(in.Tags)}

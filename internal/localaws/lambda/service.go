@@ -82,6 +82,8 @@ type Config struct {
 	Executor Executor
 	// Mappings runs event source mapping consumers.
 	Mappings MappingRunner
+	// Network answers the subnet and security group checks of VpcConfig; nil accepts any.
+	Network Network
 }
 
 // Service is the emulated Lambda. State is per region.

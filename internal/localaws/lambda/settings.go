@@ -59,6 +59,7 @@ type settingsInput struct {
 	Environment      *environmentInput `json:"Environment"`
 	DeadLetterConfig *deadLetterConfig `json:"DeadLetterConfig"`
 	LoggingConfig    *loggingInput     `json:"LoggingConfig"`
+	VpcConfig        *vpcConfigInput   `json:"VpcConfig"`
 }
 
 // validate reports model-constraint violations.
@@ -71,6 +72,7 @@ func (in settingsInput) validate(v *validator) {
 	v.intRange("memorySize", in.MemorySize, 128, 32768)
 	v.enum("runtime", in.Runtime, runtimes)
 	in.LoggingConfig.validate(v)
+	in.VpcConfig.validate(v)
 	if in.DeadLetterConfig != nil {
 		v.pattern("deadLetterConfig.targetArn", in.DeadLetterConfig.TargetArn, resourceARNPattern)
 	}

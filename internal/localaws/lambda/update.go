@@ -136,6 +136,10 @@ func (s *Service) updateFunctionConfiguration(c *wire.Call) error {
 			return err
 		}
 	}
+	vpc, werr := s.resolveVPC(c.Region, role, in.VpcConfig)
+	if werr != nil {
+		return werr
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fn, err = s.lockedFunction(c, in.RevisionID); err != nil {
@@ -147,6 +151,9 @@ func (s *Service) updateFunctionConfiguration(c *wire.Call) error {
 	}
 	in.settingsInput.applyTo(fn)
 	fn.logging = logging
+	if in.VpcConfig != nil {
+		fn.vpc = vpc
+	}
 	if dlqChange {
 		fn.dlq = *in.DeadLetterConfig.TargetArn // "" removes the dead-letter queue
 	}

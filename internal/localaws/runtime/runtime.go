@@ -75,6 +75,9 @@ type Config struct {
 	IdleTimeout time.Duration
 	// InitTimeout bounds a cold start (0 means DefaultInitTimeout).
 	InitTimeout time.Duration
+	// VPCs, when set, gives the network of a VPC: functions attached to one (VpcConfig) run in it. nil runs
+	// every function in localaws's own network.
+	VPCs func(vpcID string) (Network, error)
 	// WorkDir holds extracted code; "" means a new temporary directory, removed by Close.
 	WorkDir string
 	// Python is the interpreter for python3.x functions. Default "python3" from PATH.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -79,7 +78,11 @@ func (r *Runtime) startSandbox(fn lambda.FunctionView) (*sandbox, error) {
 	if err != nil {
 		return nil, errService("preparing the runtime of %s: %v", fn.ARN, err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	place, err := r.placementOf(fn)
+	if err != nil {
+		return nil, errService("placing %s: %v", fn.ARN, err)
+	}
+	ln, err := place.listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, errService("opening the Runtime API of %s: %v", fn.ARN, err)
 	}
@@ -112,7 +115,7 @@ func (r *Runtime) startSandbox(fn lambda.FunctionView) (*sandbox, error) {
 	cmd := exec.Command(path, args...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = taskRoot, env.environment(), w, w
 	cmd.SysProcAttr = sysProcAttr()
-	startErr := cmd.Start()
+	startErr := place.start(cmd)
 	_ = w.Close()
 	sb.out = pipe
 	go pipe.run()
