@@ -10,7 +10,6 @@ import (
 	. "github.com/onsi/gomega"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -143,18 +142,8 @@ var _ = Describe("Events and failure classes", func() {
 
 var _ = Describe("Replacing a failed pipe", func() {
 	It("replaces a pipe that failed on a role IAM had not propagated yet, with a Warning and a count", func() {
-		ns, kc := readyCluster("iamslow")
-		fnARN := externalFunction(ns)
 		// New roles take 3 s to become assumable; the manager gives IAM only 500 ms.
-		_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To("3s")})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To("0s")})
-			Expect(err).NotTo(HaveOccurred())
-		})
-		kp := newPipeline(ns, "p", kc.Name)
-		kp.Spec.Target.Function = v1alpha1.Function{ARN: fnARN}
-		Expect(k8s.Create(ctx, kp)).To(Succeed())
+		ns, kc, kp := createWithSlowIAM("iamslow", "3s")
 		waitForCondition(kp, v1alpha1.ConditionPipeReady, metav1.ConditionFalse, v1alpha1.ReasonProvisioningFailed)
 		waitReady(kp)
 		Expect(kp.Status.Pipe.Replacements).To(BeNumerically(">=", 1))

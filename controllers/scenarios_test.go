@@ -178,20 +178,28 @@ func countOwned(namespace string) map[string]int {
 	return out
 }
 
+// createWithSlowIAM creates, on a ready cluster in a namespace of its own (both returned), a pipeline that delivers to an existing function
+// while localaws makes a new role wait delay before it may be assumed (reset when the spec ends).
+func createWithSlowIAM(prefix, delay string) (string, *v1alpha1.KafkaCluster, *v1alpha1.KafkaPipeline) {
+	GinkgoHelper()
+	ns, kc := readyCluster(prefix)
+	fnARN := externalFunction(ns)
+	_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To(delay)})
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() {
+		_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To("0s")})
+		Expect(err).NotTo(HaveOccurred())
+	})
+	kp := newPipeline(ns, "p", kc.Name)
+	kp.Spec.Target.Function = v1alpha1.Function{ARN: fnARN}
+	Expect(k8s.Create(ctx, kp)).To(Succeed())
+	return ns, kc, kp
+}
+
 var _ = Describe("KafkaPipeline whose pipe AWS fails", func() {
 	It("stalls with the pipe's StateReason and replaces it on a slow backoff", func() {
-		ns, kc := readyCluster("pipefail")
-		fnARN := externalFunction(ns)
 		// From now on a new role takes an hour to become assumable: the pipe's role will be refused.
-		_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To("1h")})
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			_, err := admin.SetConfig(ctx, server.ConfigPatch{PropagationDelay: ptr.To("0s")})
-			Expect(err).NotTo(HaveOccurred())
-		})
-		kp := newPipeline(ns, "p", kc.Name)
-		kp.Spec.Target.Function = v1alpha1.Function{ARN: fnARN}
-		Expect(k8s.Create(ctx, kp)).To(Succeed())
+		_, kc, kp := createWithSlowIAM("pipefail", "1h")
 
 		waitForCondition(kp, conditions.Stalled, metav1.ConditionTrue, "")
 		c := conditions.Get(conditionsOf(kp), v1alpha1.ConditionPipeReady)
