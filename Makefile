@@ -76,19 +76,20 @@ podman: ## Install podman and runc from Debian's packages when podman is missing
 TEST_DEBS := kcat python3-confluent-kafka python3-botocore
 KAFKAJS_DIR := test/kafkaclients/node
 
+.PHONY: node
+node: ## Install node and npm from Debian's packages when the machine has none (kafkajs, the JS SDK and the nodejs runtime use them).
+	command -v node >/dev/null && command -v npm >/dev/null || { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }
+
 .PHONY: test-deps
-test-deps: ## Install the foreign Kafka clients the tests drive (Debian packages, kafkajs from npm) when missing.
+test-deps: node ## Install the foreign Kafka clients the tests drive (Debian packages, kafkajs from npm) when missing.
 	missing=$$(for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
-	command -v node >/dev/null || missing="$$missing nodejs"; \
-	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$(echo $$missing)" ]; then apt-get update && apt-get install -y --no-install-recommends $$missing; fi
 	[ -d $(KAFKAJS_DIR)/node_modules/kafkajs ] || (cd $(KAFKAJS_DIR) && npm ci --no-audit --no-fund)
 
 JS_CONFORMANCE_DIR := internal/localaws/testdata/conformance/js
 
 .PHONY: test-deps-js
-test-deps-js: ## Install node (the nodejs runtime's interpreter) when it is missing, and the AWS SDK for JavaScript v3 the conformance test drives.
-	command -v node >/dev/null && command -v npm >/dev/null || { apt-get update && apt-get install -y --no-install-recommends nodejs npm; }
+test-deps-js: node ## Install the AWS SDK for JavaScript v3 the conformance test drives.
 	[ $(JS_CONFORMANCE_DIR)/node_modules/.package-lock.json -nt $(JS_CONFORMANCE_DIR)/package-lock.json ] || npm ci --prefix $(JS_CONFORMANCE_DIR) --no-audit --no-fund
 
 ##@ Run locally

@@ -61,9 +61,6 @@ type TopicState struct {
 	Grown bool
 }
 
-// ReasonTopicNotFound is the reason of a Describe of a topic the brokers do not have.
-const ReasonTopicNotFound = "TopicNotFound"
-
 // Admin creates and updates topics. It dials the brokers with TLS, as MSK requires, and authenticates
 // with OAUTHBEARER and a token from aws-msk-iam-sasl-signer-go, as AWS documents for Go clients.
 type Admin struct {

@@ -21,7 +21,7 @@ import (
 )
 
 // NotReadyRetry is how long to wait before invoking an admin function that is not ready.
-var NotReadyRetry = 5 * time.Second
+const NotReadyRetry = 5 * time.Second
 
 // Invoker is the part of the Lambda client the Client calls.
 type Invoker interface {
