@@ -44,6 +44,14 @@ const (
 	// known. On a KafkaPipeline it reports the referenced KafkaCluster or cluster ARN.
 	ConditionClusterReady = "ClusterReady"
 
+	// ConditionTopicAdminRoleReady (KafkaCluster, topic administration Function) is True when the topic admin
+	// function's execution role and its inline policy, limited to this cluster's topics, exist.
+	ConditionTopicAdminRoleReady = "TopicAdminRoleReady"
+
+	// ConditionTopicAdminReady (KafkaCluster, topic administration Function) is True when the topic admin
+	// function is Active in the cluster's subnets and security groups, with the cluster's bootstrap brokers.
+	ConditionTopicAdminReady = "TopicAdminReady"
+
 	// ConditionTopicReady (KafkaPipeline) is True when the topic exists with at least spec.topic.partitions
 	// partitions and the requested configuration.
 	ConditionTopicReady = "TopicReady"

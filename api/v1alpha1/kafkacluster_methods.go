@@ -59,8 +59,17 @@ func (c *KafkaCluster) ResyncPeriodOr(def time.Duration) time.Duration {
 	return durationOr(c.Spec.ResyncPeriod, def)
 }
 
+// AdministersTopicsByFunction reports whether the cluster's topics are administered through a topic admin
+// function (spec.topicAdministration Function, the default).
+func (c *KafkaCluster) AdministersTopicsByFunction() bool {
+	return c.Spec.TopicAdministration != TopicAdministrationDirect
+}
+
 // StepConditionTypes returns the step condition types of a KafkaCluster in reconcile order; Ready summarizes
 // them in this order.
 func (c *KafkaCluster) StepConditionTypes() []string {
+	if c.AdministersTopicsByFunction() {
+		return []string{ConditionNetworkReady, ConditionClusterReady, ConditionTopicAdminRoleReady, ConditionTopicAdminReady}
+	}
 	return []string{ConditionNetworkReady, ConditionClusterReady}
 }

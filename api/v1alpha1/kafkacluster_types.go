@@ -40,6 +40,20 @@ type KafkaClusterSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.network is immutable (MSK Serverless cannot move a cluster); create a new KafkaCluster instead"
 	Network Network `json:"network"`
 
+	// TopicAdministration says how the operator creates, describes and grows the topics of the KafkaPipelines
+	// that use this cluster. MSK Serverless has no topic API and its brokers (TCP 9098) are reachable only from
+	// inside the cluster's VPC. Function (the default) deploys a small topic admin Lambda function into the
+	// cluster's subnets and security groups, with an execution role limited to this cluster's topics, and
+	// invokes it through the Lambda API: it works wherever the manager runs, since the manager then needs only
+	// AWS's APIs. Direct makes the manager connect to the brokers itself (TLS with IAM authentication on 9098)
+	// and deploys nothing: choose it only when the manager has a network path to the brokers on 9098 (it runs
+	// in the cluster's VPC, or reaches it through peering or a transit gateway). Pipelines that name a cluster
+	// by spec.cluster.arn always administer their topic directly. Immutable.
+	// +optional
+	// +kubebuilder:default=Function
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.topicAdministration is immutable; create a new KafkaCluster to change how its topics are administered"
+	TopicAdministration TopicAdministration `json:"topicAdministration,omitempty"`
+
 	// DeletionPolicy says whether deleting the KafkaCluster deletes the MSK cluster and the network the operator
 	// created (Delete) or leaves them in AWS (Retain). The annotation services.k8s.aws/deletion-policy: retain
 	// also retains them.
@@ -59,6 +73,19 @@ type KafkaClusterSpec struct {
 	// +kubebuilder:validation:XValidation:rule="!self.matches('^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$') || (duration(self) >= duration('1m') && duration(self) <= duration('168h'))",message="resyncPeriod must be between 1m and 168h, for example 10m"
 	ResyncPeriod *metav1.Duration `json:"resyncPeriod,omitempty"`
 }
+
+// TopicAdministration is how the operator administers a cluster's topics: Function or Direct.
+// +kubebuilder:validation:Enum=Function;Direct
+type TopicAdministration string
+
+const (
+	// TopicAdministrationFunction administers topics through a topic admin Lambda function attached to the
+	// cluster's subnets, which the operator invokes through the Lambda API.
+	TopicAdministrationFunction TopicAdministration = "Function"
+	// TopicAdministrationDirect administers topics from the manager over the Kafka protocol, which needs a
+	// network path from the manager to the brokers on TCP 9098.
+	TopicAdministrationDirect TopicAdministration = "Direct"
+)
 
 // Network is where an MSK Serverless cluster runs. Set exactly one of subnetIDs (with securityGroupIDs) or
 // create.
@@ -123,8 +150,8 @@ type KafkaClusterStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Conditions are Ready, Reconciling and Stalled (summaries), and NetworkReady and ClusterReady (one per
-	// reconcile step).
+	// Conditions are Ready, Reconciling and Stalled (summaries), and NetworkReady, ClusterReady and, with
+	// topic administration Function, TopicAdminRoleReady and TopicAdminReady (one per reconcile step).
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -161,10 +188,35 @@ type KafkaClusterStatus struct {
 	// +optional
 	LastHandledReconcileAt string `json:"lastHandledReconcileAt,omitempty"`
 
+	// TopicAdmin is the topic admin function and its execution role (spec.topicAdministration Function);
+	// empty with Direct.
+	// +optional
+	TopicAdmin *TopicAdminStatus `json:"topicAdmin,omitempty"`
+
 	// Network holds the IDs of every network part the operator created for spec.network.create, so they can
 	// be found again and deleted. Empty for a network you bring.
 	// +optional
 	Network *NetworkStatus `json:"network,omitempty"`
+}
+
+// TopicAdminStatus is a cluster's topic admin function: the Lambda function, in the cluster's subnets and
+// security groups, that the operator invokes to create, describe and grow the cluster's topics.
+type TopicAdminStatus struct {
+	// RoleARN is the ARN of the function's execution role.
+	// +optional
+	RoleARN string `json:"roleARN,omitempty"`
+
+	// FunctionARN is the function's ARN.
+	// +optional
+	FunctionARN string `json:"functionARN,omitempty"`
+
+	// FunctionName is the function's name, which the pipelines on this cluster invoke.
+	// +optional
+	FunctionName string `json:"functionName,omitempty"`
+
+	// State is the function's state: Pending, Active, Inactive or Failed.
+	// +optional
+	State string `json:"state,omitempty"`
 }
 
 // NetworkStatus holds the IDs of the network parts built for spec.network.create, beyond the VPC, subnets and
@@ -210,6 +262,7 @@ type NetworkStatus struct {
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.state`,description="MSK cluster state"
+// +kubebuilder:printcolumn:name="Topics",type=string,JSONPath=`.spec.topicAdministration`,priority=1,description="how topics are administered"
 // +kubebuilder:printcolumn:name="Region",type=string,JSONPath=`.spec.region`,priority=1
 // +kubebuilder:printcolumn:name="ARN",type=string,JSONPath=`.status.arn`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`

@@ -485,6 +485,11 @@ type PipelineClusterStatus struct {
 	// BootstrapBrokers is the cluster's bootstrap broker string for SASL/IAM clients.
 	// +optional
 	BootstrapBrokers string `json:"bootstrapBrokers,omitempty"`
+
+	// TopicAdminFunction is the KafkaCluster's topic admin function, through which the topic is administered;
+	// empty when the manager administers it directly (topic administration Direct, or a cluster named by ARN).
+	// +optional
+	TopicAdminFunction string `json:"topicAdminFunction,omitempty"`
 }
 
 // TopicStatus is a pipeline's topic as found in the cluster.

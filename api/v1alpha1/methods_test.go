@@ -84,8 +84,13 @@ func TestStepConditionTypesFollowTheDelivery(t *testing.T) {
 			t.Errorf("delivery %q: UsesPipe() = %v; want %v", tc.delivery, got, want)
 		}
 	}
-	if got := (&v1alpha1.KafkaCluster{}).StepConditionTypes(); !slices.Equal(got, []string{"NetworkReady", "ClusterReady"}) {
-		t.Errorf("KafkaCluster StepConditionTypes() = %v", got)
+	if got := (&v1alpha1.KafkaCluster{}).StepConditionTypes(); !slices.Equal(got,
+		[]string{"NetworkReady", "ClusterReady", "TopicAdminRoleReady", "TopicAdminReady"}) {
+		t.Errorf("KafkaCluster StepConditionTypes() = %v, want the topic admin parts by default", got)
+	}
+	direct := &v1alpha1.KafkaCluster{Spec: v1alpha1.KafkaClusterSpec{TopicAdministration: v1alpha1.TopicAdministrationDirect}}
+	if got := direct.StepConditionTypes(); !slices.Equal(got, []string{"NetworkReady", "ClusterReady"}) {
+		t.Errorf("KafkaCluster StepConditionTypes() with Direct = %v", got)
 	}
 }
 

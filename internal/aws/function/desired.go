@@ -2,6 +2,7 @@ package function
 
 import (
 	"maps"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -50,6 +51,30 @@ func (d Desired) environment() *lambdatypes.Environment {
 	return &lambdatypes.Environment{Variables: vars}
 }
 
+// vpcConfig returns the VpcConfig to send: d's subnets and groups, or empty lists, which detach a function
+// from its VPC in an update.
+func (d Desired) vpcConfig() *lambdatypes.VpcConfig {
+	if d.VPC == nil {
+		return &lambdatypes.VpcConfig{SubnetIds: []string{}, SecurityGroupIds: []string{}}
+	}
+	return &lambdatypes.VpcConfig{SubnetIds: slices.Clone(d.VPC.SubnetIDs), SecurityGroupIds: slices.Clone(d.VPC.SecurityGroupIDs)}
+}
+
+// sameVPC reports whether two VPC attachments are the same, whatever the order of their lists.
+func sameVPC(a, b *VPC) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return sameSet(a.SubnetIDs, b.SubnetIDs) && sameSet(a.SecurityGroupIDs, b.SecurityGroupIDs)
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
 // createInput is the CreateFunction request for d.
 func (d Desired) createInput() *lambda.CreateFunctionInput {
 	in := &lambda.CreateFunctionInput{FunctionName: aws.String(d.Name), Role: aws.String(d.RoleARN),
@@ -62,6 +87,9 @@ func (d Desired) createInput() *lambda.CreateFunctionInput {
 	}
 	if d.DLQARN != "" {
 		in.DeadLetterConfig = &lambdatypes.DeadLetterConfig{TargetArn: aws.String(d.DLQARN)}
+	}
+	if d.VPC != nil {
+		in.VpcConfig = d.vpcConfig()
 	}
 	return in
 }
@@ -95,6 +123,9 @@ func (d Desired) configurationDrift(o *Observed) (*lambda.UpdateFunctionConfigur
 		// An empty TargetArn removes the dead-letter queue.
 		in.DeadLetterConfig = &lambdatypes.DeadLetterConfig{TargetArn: aws.String(d.DLQARN)}
 		fields = append(fields, "dead-letter queue")
+	}
+	if !sameVPC(o.VPC, d.VPC) {
+		in.VpcConfig, fields = d.vpcConfig(), append(fields, "VPC")
 	}
 	if len(fields) == 0 {
 		return nil, nil

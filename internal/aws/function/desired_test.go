@@ -116,3 +116,47 @@ func TestBusy(t *testing.T) {
 		}
 	}
 }
+
+func TestVPCConfiguration(t *testing.T) {
+	d := Desired{Name: "f", RoleARN: "r", Runtime: "provided.al2023", Handler: "bootstrap", Code: Code{ZipFile: []byte("z")},
+		VPC: &VPC{SubnetIDs: []string{"subnet-a", "subnet-b"}, SecurityGroupIDs: []string{"sg-1"}}}
+	in := d.createInput()
+	if in.VpcConfig == nil || !slices.Equal(in.VpcConfig.SubnetIds, d.VPC.SubnetIDs) ||
+		!slices.Equal(in.VpcConfig.SecurityGroupIds, d.VPC.SecurityGroupIDs) {
+		t.Errorf("CreateFunction VpcConfig = %+v, want the desired subnets and groups", in.VpcConfig)
+	}
+	outside := d
+	outside.VPC = nil
+	if in := outside.createInput(); in.VpcConfig != nil {
+		t.Errorf("a function outside any VPC is created with VpcConfig %+v", in.VpcConfig)
+	}
+
+	inSync := Observed{Name: "f", RoleARN: "r", Runtime: "provided.al2023", Handler: "bootstrap", MemoryMB: DefaultMemoryMB,
+		TimeoutSeconds: DefaultTimeoutSeconds, Environment: map[string]string{},
+		VPC: &VPC{SubnetIDs: []string{"subnet-b", "subnet-a"}, SecurityGroupIDs: []string{"sg-1"}}}
+	if in, fields := d.configurationDrift(&inSync); in != nil {
+		t.Errorf("the same subnets in another order drift: %v", fields)
+	}
+	for _, tc := range []struct {
+		name     string
+		observed *VPC
+	}{
+		{"detached", nil},
+		{"another subnet", &VPC{SubnetIDs: []string{"subnet-a", "subnet-c"}, SecurityGroupIDs: []string{"sg-1"}}},
+		{"another group", &VPC{SubnetIDs: []string{"subnet-a", "subnet-b"}, SecurityGroupIDs: []string{"sg-2"}}},
+	} {
+		o := inSync
+		o.VPC = tc.observed
+		in, fields := d.configurationDrift(&o)
+		if !slices.Equal(fields, []string{"VPC"}) || in.VpcConfig == nil ||
+			!slices.Equal(in.VpcConfig.SubnetIds, d.VPC.SubnetIDs) {
+			t.Errorf("%s: drift %v with %+v, want the VPC repaired alone", tc.name, fields, in)
+		}
+	}
+	attached := inSync
+	detach, fields := outside.configurationDrift(&attached)
+	if !slices.Equal(fields, []string{"VPC"}) || detach.VpcConfig == nil || detach.VpcConfig.SubnetIds == nil ||
+		len(detach.VpcConfig.SubnetIds) != 0 || len(detach.VpcConfig.SecurityGroupIds) != 0 {
+		t.Errorf("detaching: drift %v with %+v, want empty lists", fields, detach)
+	}
+}

@@ -52,7 +52,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 		CodeSha256: out.CodeSha256, PackageType: out.PackageType, State: out.State, StateReason: out.StateReason,
 		LastUpdateStatus: out.LastUpdateStatus, LastUpdateStatusReason: out.LastUpdateStatusReason, Role: out.Role,
 		Runtime: out.Runtime, Handler: out.Handler, Architectures: out.Architectures, MemorySize: out.MemorySize,
-		Timeout: out.Timeout, Environment: out.Environment, DeadLetterConfig: out.DeadLetterConfig}
+		Timeout: out.Timeout, Environment: out.Environment, DeadLetterConfig: out.DeadLetterConfig, VpcConfig: out.VpcConfig}
 	res := Result{Observed: observe(&c, d.Code.ImageURI, d.tags()), Created: true}
 	if err := busy(res.Observed); err != nil {
 		return res, err
@@ -150,8 +150,8 @@ func (s *Service) updateConfiguration(ctx context.Context, o *Observed, d Desire
 	if err != nil {
 		return classify(err, fmt.Sprintf("updating %s of Lambda function %q", strings.Join(fields, ", "), o.Name))
 	}
-	o.RoleARN, o.MemoryMB, o.TimeoutSeconds, o.Environment, o.DLQARN = d.RoleARN, d.memory(), d.timeout(),
-		d.environment().Variables, d.DLQARN
+	o.RoleARN, o.MemoryMB, o.TimeoutSeconds, o.Environment, o.DLQARN, o.VPC = d.RoleARN, d.memory(), d.timeout(),
+		d.environment().Variables, d.DLQARN, d.VPC
 	if d.Code.packageType() == lambdatypes.PackageTypeZip {
 		o.Runtime, o.Handler = d.Runtime, d.Handler
 	}

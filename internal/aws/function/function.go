@@ -1,4 +1,5 @@
-// Package function manages the Lambda function of a pipeline: created with its code, configuration and
+// Package function manages the Lambda functions the operator owns (a pipeline's, and a cluster's topic admin
+// function, attached to the cluster's VPC): created with its code, configuration and
 // ownership tags in one call, kept in line with the spec (code, configuration, tags and the asynchronous
 // invoke configuration that bounds retries), and deleted only when it is ours. A function the spec names by
 // ARN is only observed. Lambda's transitional states and the IAM propagation errors a fresh role causes are
@@ -6,6 +7,7 @@
 package function
 
 import (
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -54,6 +56,8 @@ type Desired struct {
 	Code Code
 	// DLQARN is the dead-letter queue for failed asynchronous events; empty for none.
 	DLQARN string
+	// VPC attaches the function to subnets and security groups; nil for a function outside any VPC.
+	VPC *VPC
 	// Retry bounds asynchronous retries (the event invoke configuration); nil leaves it unmanaged.
 	Retry *Retry
 	// Owner identifies the owning object; its tags mark the function as ours.
@@ -81,6 +85,15 @@ type S3Code struct {
 	Bucket, Key string
 	// ObjectVersion pins a version; without it a new object under the same key is not noticed.
 	ObjectVersion string
+}
+
+// VPC is a function's attachment to a VPC: Lambda places its network interfaces in the subnets, with the
+// security groups.
+type VPC struct {
+	// SubnetIDs are the subnets (up to 16).
+	SubnetIDs []string
+	// SecurityGroupIDs are the security groups (up to 5).
+	SecurityGroupIDs []string
 }
 
 // Retry is the asynchronous invoke configuration.
@@ -119,6 +132,8 @@ type Observed struct {
 	Environment map[string]string
 	// DLQARN is the dead-letter queue in force; empty for none.
 	DLQARN string
+	// VPC is the VPC attachment in force; nil for none.
+	VPC *VPC
 	// Retry is the event invoke configuration; nil when there is none or it was not read.
 	Retry *Retry
 	// Tags are the function's tags.
@@ -162,6 +177,9 @@ func observe(c *lambdatypes.FunctionConfiguration, imageURI string, tagMap map[s
 	}
 	if c.DeadLetterConfig != nil {
 		o.DLQARN = aws.ToString(c.DeadLetterConfig.TargetArn)
+	}
+	if v := c.VpcConfig; v != nil && (len(v.SubnetIds) > 0 || len(v.SecurityGroupIds) > 0) {
+		o.VPC = &VPC{SubnetIDs: slices.Clone(v.SubnetIds), SecurityGroupIDs: slices.Clone(v.SecurityGroupIds)}
 	}
 	for k, v := range tagMap {
 		o.Tags[k] = v

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -416,6 +417,54 @@ func TestEnsureRepairsDrift(t *testing.T) {
 			aws.ToInt32(ic.MaximumEventAgeInSeconds))
 	} else if hasDestinations(ic.DestinationConfig) {
 		t.Errorf("invoke config keeps the destination set out of band: %+v", ic.DestinationConfig)
+	}
+}
+
+func TestEnsureAttachesTheFunctionToItsVPCAndRepairsTheAttachment(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// Lambda lets a function into a VPC only when its role may create network interfaces.
+	doc, err := role.TopicAdminPolicy("arn:aws:kafka:"+lawstest.Region+":"+lawstest.AccountID+":cluster/orders/abc-1", fnName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := role.New(e.iam).Ensure(ctx, "", role.Desired{Name: "kp-ns-orders-12345678-vpc-role", TrustService: role.ServiceLambda,
+		InlinePolicyName: "kafkapipeline", InlinePolicy: doc, Owner: owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := e.desired(t)
+	d.RoleARN, d.DLQARN = r.Observed.ARN, ""
+	d.VPC = &VPC{SubnetIDs: []string{"subnet-0a", "subnet-0b"}, SecurityGroupIDs: []string{"sg-0c"}}
+	res, _ := ensureReady(t, e.svc, "", d)
+	if o := res.Observed; o.VPC == nil || !slices.Equal(o.VPC.SubnetIDs, d.VPC.SubnetIDs) ||
+		!slices.Equal(o.VPC.SecurityGroupIDs, d.VPC.SecurityGroupIDs) {
+		t.Fatalf("created function's VPC %+v, want %+v", o.VPC, d.VPC)
+	}
+	if c := e.function(t, fnName).Configuration; c.VpcConfig == nil || !slices.Equal(c.VpcConfig.SubnetIds, d.VPC.SubnetIDs) {
+		t.Fatalf("Lambda has VpcConfig %+v", c.VpcConfig)
+	}
+
+	// Detached out of band: the next Ensure attaches it again with one configuration update.
+	if _, err := e.lambda.UpdateFunctionConfiguration(ctx, &lambdasdk.UpdateFunctionConfigurationInput{FunctionName: aws.String(fnName),
+		VpcConfig: &lambdatypes.VpcConfig{SubnetIds: []string{}, SecurityGroupIds: []string{}}}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitUntil(t, func(f *lambdasdk.GetFunctionOutput) bool {
+		return f.Configuration.LastUpdateStatus == lambdatypes.LastUpdateStatusSuccessful
+	}, fnName)
+	e.resetCalls(t)
+	res, _ = ensureReady(t, e.svc, res.Observed.ARN, d)
+	if w := e.writes(); !maps.Equal(w, map[string]int64{"lambda:UpdateFunctionConfiguration": 1}) {
+		t.Errorf("repairing the VPC attachment wrote %v, want one UpdateFunctionConfiguration", w)
+	}
+	if c := e.function(t, fnName).Configuration; c.VpcConfig == nil || !slices.Equal(c.VpcConfig.SubnetIds, d.VPC.SubnetIDs) ||
+		!slices.Equal(c.VpcConfig.SecurityGroupIds, d.VPC.SecurityGroupIDs) {
+		t.Errorf("after repair Lambda has VpcConfig %+v", c.VpcConfig)
+	}
+	e.resetCalls(t)
+	if _, err := e.svc.Ensure(ctx, res.Observed.ARN, d); err != nil || len(e.writes()) != 0 {
+		t.Errorf("Ensure of an attached function: %v, wrote %v", err, e.writes())
 	}
 }
 
