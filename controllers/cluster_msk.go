@@ -37,18 +37,27 @@ func (p *clusterParts) ensureCluster(ctx context.Context) (ensured, error) {
 
 // deleteCluster waits until no KafkaPipeline uses the cluster, then deletes it.
 func (p *clusterParts) deleteCluster(ctx context.Context) (bool, error) {
+	if err := p.waitUnused(ctx); err != nil {
+		return false, err
+	}
+	return cluster.New(p.aws.Kafka).Delete(ctx, p.kc.Status.ARN, p.clusterDesired())
+}
+
+// waitUnused returns Waiting while a KafkaPipeline uses the cluster, by name or by ARN: deleting the cluster
+// or the topic admin function under them would break them.
+func (p *clusterParts) waitUnused(ctx context.Context) error {
 	pipelines, err := pipelinesUsing(ctx, p.r.Client, p.kc)
 	if err != nil {
-		return false, err
+		return err
 	}
 	var users []string
 	for _, kp := range pipelines {
 		users = append(users, kp.Namespace+"/"+kp.Name)
 	}
-	if len(users) > 0 {
-		slices.Sort(users)
-		return false, outcome.Wait(p.r.Options.Timings.InUsePoll, v1alpha1.ReasonDeleting,
-			"waiting for the KafkaPipelines that use this cluster to be deleted: %s", strings.Join(slices.Compact(users), ", "))
+	if len(users) == 0 {
+		return nil
 	}
-	return cluster.New(p.aws.Kafka).Delete(ctx, p.kc.Status.ARN, p.clusterDesired())
+	slices.Sort(users)
+	return outcome.Wait(p.r.Options.Timings.InUsePoll, v1alpha1.ReasonDeleting,
+		"waiting for the KafkaPipelines that use this cluster to be deleted: %s", strings.Join(slices.Compact(users), ", "))
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // KafkaClusterReconciler reconciles KafkaCluster objects: the network (built, or brought and looked up),
-// then the MSK Serverless cluster.
+// the MSK Serverless cluster, and the topic admin function with its role.
 type KafkaClusterReconciler struct {
 	client.Client
 	// Recorder emits Kubernetes events on transitions.
@@ -81,14 +81,23 @@ func (p *clusterParts) name(suffix string, limit int) string {
 	return naming.Name(p.r.Options.ClusterID, p.kc.Namespace, p.kc.Name, suffix, limit)
 }
 
-// list is the cluster's parts in order: the network, then the MSK cluster.
+// list is the cluster's parts in order: the network, the MSK cluster, then (topic administration Function)
+// the topic admin function's role and the function. Deleting runs them in reverse, so the function goes
+// first, once no KafkaPipeline uses the cluster.
 func (p *clusterParts) list() []part {
-	return []part{p.networkPart(), p.mskPart()}
+	parts := []part{p.networkPart(), p.mskPart()}
+	if p.kc.AdministersTopicsByFunction() {
+		parts = append(parts, p.topicAdminRolePart(), p.topicAdminPart())
+	}
+	return parts
 }
 
 // clearUnused empties the status blocks of parts the spec does not ask for.
 func (p *clusterParts) clearUnused() {
 	if !p.kc.CreatesNetwork() {
 		p.kc.Status.Network = nil
+	}
+	if !p.kc.AdministersTopicsByFunction() {
+		p.kc.Status.TopicAdmin = v1alpha1.TopicAdminStatus{}
 	}
 }

@@ -27,7 +27,8 @@ var (
 // of both kinds and both deliveries. forgetConditions deletes the series of exactly these.
 var conditionTypes = []string{
 	v1alpha1.ConditionReady, v1alpha1.ConditionReconciling, v1alpha1.ConditionStalled,
-	v1alpha1.ConditionNetworkReady, v1alpha1.ConditionClusterReady, v1alpha1.ConditionTopicReady,
+	v1alpha1.ConditionNetworkReady, v1alpha1.ConditionClusterReady, v1alpha1.ConditionTopicAdminRoleReady,
+	v1alpha1.ConditionTopicAdminReady, v1alpha1.ConditionTopicReady,
 	v1alpha1.ConditionDeadLetterQueueReady, v1alpha1.ConditionFunctionRoleReady, v1alpha1.ConditionFunctionReady,
 	v1alpha1.ConditionPipeRoleReady, v1alpha1.ConditionPipeReady, v1alpha1.ConditionEventSourceMappingReady,
 }

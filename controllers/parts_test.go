@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -114,9 +115,11 @@ func TestListingPartsChangesNothing(t *testing.T) {
 
 func TestClusterPartsTable(t *testing.T) {
 	kc := newCluster("ns", "shared")
-	p := &clusterParts{r: &KafkaClusterReconciler{Setup: Setup{Options: Options{ClusterID: "c1"}}}, kc: kc}
+	kc.Spec.TopicAdministration = v1alpha1.TopicAdministrationDirect
+	p := &clusterParts{r: &KafkaClusterReconciler{Setup: Setup{Options: Options{ClusterID: "c1"}}}, kc: kc,
+		aws: &awsapi.Clients{Region: "us-east-1", AccountID: "123456789012"}}
 	if got, want := shape(p.list()), []string{"NetworkReady*", "ClusterReady<-NetworkReady*"}; !slices.Equal(got, want) {
-		t.Errorf("network.create: parts = %v, want %v", got, want)
+		t.Errorf("network.create, Direct: parts = %v, want %v", got, want)
 	}
 	kc.Spec.Network = v1alpha1.Network{SubnetIDs: []string{"subnet-1", "subnet-2"}, SecurityGroupIDs: []string{"sg-1"}}
 	if got, want := shape(p.list()), []string{"NetworkReady", "ClusterReady<-NetworkReady*"}; !slices.Equal(got, want) {
@@ -127,6 +130,59 @@ func TestClusterPartsTable(t *testing.T) {
 	if d.Name != naming.Name("c1", "ns", "shared", naming.SuffixCluster, naming.MaxMSKCluster) ||
 		!slices.Equal(d.SubnetIDs, kc.Status.SubnetIDs) || d.Owner.Kind != "KafkaCluster" {
 		t.Errorf("clusterDesired = %+v", d)
+	}
+
+	kc.Spec.TopicAdministration = ""
+	want := []string{"NetworkReady", "ClusterReady<-NetworkReady*", "TopicAdminRoleReady<-ClusterReady*",
+		"TopicAdminReady<-ClusterReady,TopicAdminRoleReady*"}
+	if got := shape(p.list()); !slices.Equal(got, want) {
+		t.Errorf("topic administration by default: parts = %v, want %v (the function is deleted first)", got, want)
+	}
+	var types []string
+	for _, pt := range p.list() {
+		types = append(types, pt.condition)
+	}
+	if !slices.Equal(types, kc.StepConditionTypes()) {
+		t.Errorf("parts %v, but StepConditionTypes %v", types, kc.StepConditionTypes())
+	}
+}
+
+func TestTopicAdminDesiredState(t *testing.T) {
+	kc := newCluster("ns", "shared")
+	kc.UID = "uid-9"
+	kc.Status.BootstrapBrokers = "b-1:9098,b-2:9098"
+	kc.Status.SubnetIDs, kc.Status.SecurityGroupIDs = []string{"subnet-1", "subnet-2"}, []string{"sg-1"}
+	kc.Status.TopicAdmin.RoleARN = "arn:aws:iam::123456789012:role/kafkapipeline/admin"
+	r := &KafkaClusterReconciler{Setup: Setup{Options: Options{ClusterID: "c1"},
+		BuiltinCode: func(string) ([]byte, error) { return []byte("zip"), nil }}}
+	p := &clusterParts{r: r, kc: kc, aws: &awsapi.Clients{Region: "us-east-1", AccountID: "123456789012"}}
+	d, err := p.topicAdminDesired()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != naming.Name("c1", "ns", "shared", naming.SuffixTopicAdmin, naming.MaxFunction) ||
+		d.RoleARN != kc.Status.TopicAdmin.RoleARN || d.Runtime != "provided.al2023" || d.Handler != "bootstrap" ||
+		d.TimeoutSeconds < 30 || d.MemoryMB != 128 || string(d.Code.ZipFile) != "zip" || d.DLQARN != "" || d.Retry != nil ||
+		d.Owner.Kind != "KafkaCluster" || d.Owner.UID != "uid-9" || d.Tags["team"] != "streaming" {
+		t.Errorf("topicAdminDesired = %+v", d)
+	}
+	if d.VPC == nil || !slices.Equal(d.VPC.SubnetIDs, kc.Status.SubnetIDs) || !slices.Equal(d.VPC.SecurityGroupIDs, kc.Status.SecurityGroupIDs) {
+		t.Errorf("the function is attached to %+v, want the cluster's subnets and groups", d.VPC)
+	}
+	wantEnv := map[string]string{"KP_MODE": "topic-admin", "KP_BOOTSTRAP_BROKERS": "b-1:9098,b-2:9098"}
+	if !maps.Equal(d.Environment, wantEnv) {
+		t.Errorf("environment without a CA file = %v, want %v", d.Environment, wantEnv)
+	}
+	r.KafkaCAFile = "/etc/localaws/ca.pem"
+	d, _ = p.topicAdminDesired()
+	if d.Environment["KP_KAFKA_CA_FILE"] != "/etc/localaws/ca.pem" {
+		t.Errorf("environment with the manager's CA file = %v", d.Environment)
+	}
+
+	kc.Spec.TopicAdministration = v1alpha1.TopicAdministrationDirect
+	p.clearUnused()
+	if kc.Status.TopicAdmin != (v1alpha1.TopicAdminStatus{}) {
+		t.Errorf("clearUnused kept the topic admin status with Direct: %+v", kc.Status.TopicAdmin)
 	}
 }
 

@@ -45,15 +45,9 @@ func (p *pipelineParts) functionDesired() (function.Desired, error) {
 	}
 	switch code := mf.Code; {
 	case code.Builtin != nil:
-		zip, err := p.r.BuiltinCode(string(mf.Architecture))
-		if err != nil {
-			return d, outcome.Fail(v1alpha1.ReasonInvalidSpec, fmt.Errorf("built-in processor code: %w", err))
-		}
-		d.Code.ZipFile = zip
-		if p.r.BuiltinCodeSHA256 != nil {
-			if d.Code.Sha256, err = p.r.BuiltinCodeSHA256(string(mf.Architecture)); err != nil {
-				return d, outcome.Fail(v1alpha1.ReasonInvalidSpec, fmt.Errorf("built-in processor code: %w", err))
-			}
+		var err error
+		if d.Code, err = p.r.builtinCode(string(mf.Architecture)); err != nil {
+			return d, err
 		}
 	case code.S3 != nil:
 		d.Code.S3 = &function.S3Code{Bucket: code.S3.Bucket, Key: code.S3.Key, ObjectVersion: code.S3.ObjectVersion}

@@ -15,8 +15,8 @@ func (p *pipelineParts) functionRolePart(deps []string) part {
 	if !p.kp.UsesPipe() {
 		deps = append(deps, v1alpha1.ConditionClusterReady)
 	}
-	return p.rolePart(pipelineRole{condition: v1alpha1.ConditionFunctionRoleReady, deps: deps, what: "function role",
-		suffix: naming.SuffixFunctionRole, policy: p.functionRolePolicy, arn: &p.kp.Status.Roles.Function,
+	return p.rolePart(naming.SuffixFunctionRole, ownedRole{condition: v1alpha1.ConditionFunctionRoleReady, deps: deps,
+		what: "function role", policy: p.functionRolePolicy, arn: &p.kp.Status.Roles.Function,
 		purpose: "allows logging and sending to the dead-letter queue"})
 }
 

@@ -8,9 +8,9 @@ import (
 
 // pipeRolePart is the pipe's execution role (Pipe delivery): reading the topic and invoking the function.
 func (p *pipelineParts) pipeRolePart() part {
-	return p.rolePart(pipelineRole{condition: v1alpha1.ConditionPipeRoleReady,
+	return p.rolePart(naming.SuffixPipeRole, ownedRole{condition: v1alpha1.ConditionPipeRoleReady,
 		deps: []string{v1alpha1.ConditionClusterReady, v1alpha1.ConditionFunctionReady}, what: "pipe role",
-		suffix: naming.SuffixPipeRole, policy: p.pipeRolePolicy, arn: &p.kp.Status.Roles.Pipe,
+		policy: p.pipeRolePolicy, arn: &p.kp.Status.Roles.Pipe,
 		purpose: "allows reading the topic and invoking the function"})
 }
 

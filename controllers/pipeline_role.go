@@ -1,59 +1,14 @@
 package controllers
 
 import (
-	"context"
-
-	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/role"
-	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
-// rolePath is the IAM path of every role the operator creates, so its own policy can be scoped to it.
-const rolePath = "/kafkapipeline/"
-
-// pipelineRole is what differs between the pipeline's two roles.
-type pipelineRole struct {
-	condition string
-	deps      []string
-	// what names the role in events and messages.
-	what string
-	// suffix names the role (naming.SuffixFunctionRole, naming.SuffixPipeRole).
-	suffix string
-	// policy adds the trust and the inline policy to the role's identity.
-	policy func(*role.Desired) error
-	// arn is the role's status field.
-	arn *string
-	// purpose ends the True condition's message.
-	purpose string
-}
-
-// rolePart is one IAM role: ensure converges it and then gives IAM time to propagate any change, so the
-// services that assume it next do not see a role that is not there yet; delete removes it.
-func (p *pipelineParts) rolePart(pr pipelineRole) part {
-	// identity is all a delete needs: the name, the path and the owner.
-	identity := role.Desired{Name: p.name(pr.suffix, naming.MaxRole), Path: rolePath, Owner: p.owner()}
-	return part{condition: pr.condition, deps: pr.deps,
-		ensure: func(ctx context.Context) (ensured, error) {
-			d := identity
-			d.Tags = p.kp.Spec.Tags
-			if err := pr.policy(&d); err != nil {
-				return ensured{}, err
-			}
-			res, err := role.New(p.aws.IAM).Ensure(ctx, *pr.arn, d)
-			e := fromResult(pr.what, res, func(o *role.Observed) { *pr.arn = o.ARN })
-			switch {
-			case err != nil:
-				return e, err
-			case (res.Created || res.Updated) && p.r.Options.IAMPropagation > 0:
-				return e, outcome.Wait(p.r.Options.IAMPropagation, v1alpha1.ReasonWaitingForIAMPropagation,
-					"%s %s changed; giving IAM %s to propagate it", pr.what, *pr.arn, p.r.Options.IAMPropagation)
-			}
-			e.message = "role " + *pr.arn + " " + pr.purpose
-			return e, nil
-		},
-		delete: func(ctx context.Context) (bool, error) {
-			return role.New(p.aws.IAM).Delete(ctx, *pr.arn, identity)
-		},
-	}
+// rolePart is one of the pipeline's IAM roles; r's identity and tags are filled in from the pipeline
+// (suffix names the role: naming.SuffixFunctionRole, naming.SuffixPipeRole).
+func (p *pipelineParts) rolePart(suffix string, r ownedRole) part {
+	r.identity = role.Desired{Name: p.name(suffix, naming.MaxRole), Path: rolePath, Owner: p.owner()}
+	r.tags = p.kp.Spec.Tags
+	return rolePart(p.aws.IAM, p.r.Options.IAMPropagation, r)
 }

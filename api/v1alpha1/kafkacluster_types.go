@@ -191,7 +191,7 @@ type KafkaClusterStatus struct {
 	// TopicAdmin is the topic admin function and its execution role (spec.topicAdministration Function);
 	// empty with Direct.
 	// +optional
-	TopicAdmin *TopicAdminStatus `json:"topicAdmin,omitempty"`
+	TopicAdmin TopicAdminStatus `json:"topicAdmin,omitzero"`
 
 	// Network holds the IDs of every network part the operator created for spec.network.create, so they can
 	// be found again and deleted. Empty for a network you bring.

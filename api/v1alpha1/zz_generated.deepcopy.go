@@ -272,11 +272,7 @@ func (in *KafkaClusterStatus) DeepCopyInto(out *KafkaClusterStatus) {
 		*out = make([]string, len(*in))
 		copy(*out, *in)
 	}
-	if in.TopicAdmin != nil {
-		in, out := &in.TopicAdmin, &out.TopicAdmin
-		*out = new(TopicAdminStatus)
-		**out = **in
-	}
+	out.TopicAdmin = in.TopicAdmin
 	if in.Network != nil {
 		in, out := &in.Network, &out.Network
 		*out = new(NetworkStatus)

@@ -35,6 +35,8 @@ const (
 	ownedCluster  = "arn:aws:kafka:ap-northeast-1:123456789012:cluster/kp-default-shared-1a2b3c4d-msk/0b3e1c8e-1c1e-4e6e-9f4f-7a4c4e0f2d11-s1"
 	ownedPipe     = "arn:aws:pipes:ap-northeast-1:123456789012:pipe/kp-default-test-pipeline-1a2b3c4d-pipe"
 	ownedFunction = "arn:aws:lambda:ap-northeast-1:123456789012:function:kp-default-test-pipeline-1a2b3c4d-fn"
+	// ownedAdmin is a KafkaCluster's topic admin function, the only function the operator invokes.
+	ownedAdmin    = "arn:aws:lambda:ap-northeast-1:123456789012:function:kp-default-shared-1a2b3c4d-topic-admin"
 	ownedMapping  = "arn:aws:lambda:ap-northeast-1:123456789012:event-source-mapping:7f1c4c1e-0c2b-4d1e-9e33-0a3f2b1c4d5e"
 	ownedQueue    = "arn:aws:sqs:ap-northeast-1:123456789012:kp-default-test-pipeline-1a2b3c4d-dlq"
 	ownedRole     = "arn:aws:iam::123456789012:role/kafkapipeline/kp-default-test-pipeline-1a2b3c4d-fn-role"
@@ -108,6 +110,9 @@ func TestPolicyGrantsEveryOperationTheOperatorMakesOnWhatItOwns(t *testing.T) {
 		for i := range iface.NumMethod() {
 			op := iface.Method(i).Name
 			action := service + ":" + op
+			if a, ok := iamActionOf[action]; ok {
+				action = a
+			}
 			resource, ctx := ownedTarget(service, op)
 			r := iampolicy.Request{Action: action, Resource: resource, Context: ctx}
 			if d := iampolicy.EvaluateRequest([]iampolicy.Policy{policy}, r); !d.Allowed() {
@@ -116,6 +121,9 @@ func TestPolicyGrantsEveryOperationTheOperatorMakesOnWhatItOwns(t *testing.T) {
 		}
 	}
 }
+
+// iamActionOf names the IAM action of the SDK operations whose action is named otherwise.
+var iamActionOf = map[string]string{"lambda:Invoke": "lambda:InvokeFunction"}
 
 // taggedCreates are the operations creating a resource with the ownership tag in the same call.
 var taggedCreates = map[string]bool{
@@ -138,6 +146,9 @@ func ownedTarget(service, op string) (string, map[string][]string) {
 	case "lambda":
 		if strings.Contains(op, "EventSourceMapping") {
 			return ownedMapping, ctx
+		}
+		if op == "Invoke" {
+			return ownedAdmin, ctx
 		}
 		return ownedFunction, ctx
 	case "sqs":
@@ -210,7 +221,9 @@ func TestPolicyRefusesWhatTheOperatorDoesNotOwn(t *testing.T) {
 		// Never granted.
 		{"attach managed policies", "iam:AttachRolePolicy", ownedRole, owned, false},
 		{"pass role to ec2", "iam:PassRole", ownedRole, map[string][]string{"iam:PassedToService": {"ec2.amazonaws.com"}}, false},
-		{"invoke functions", "lambda:InvokeFunction", ownedFunction, owned, false},
+		{"invoke a pipeline's function", "lambda:InvokeFunction", ownedFunction, owned, false},
+		{"invoke an untagged topic admin function", "lambda:InvokeFunction", ownedAdmin, none, false},
+		{"invoke another topic admin function", "lambda:InvokeFunction", "arn:aws:lambda:ap-northeast-1:123456789012:function:payments-topic-admin", owned, false},
 		{"read queue messages", "sqs:ReceiveMessage", ownedQueue, owned, false},
 		// Reads of resources the operator does not own stay possible: they are how it reports NotOwned and
 		// reads the cluster, function and queue a spec names by ARN.
@@ -218,6 +231,9 @@ func TestPolicyRefusesWhatTheOperatorDoesNotOwn(t *testing.T) {
 		{"read any function", "lambda:GetFunction", "arn:aws:lambda:ap-northeast-1:123456789012:function:payments", none, true},
 		{"read any queue", "sqs:GetQueueAttributes", "arn:aws:sqs:ap-northeast-1:123456789012:orders", none, true},
 		{"pass role to pipes", "iam:PassRole", ownedRole, map[string][]string{"iam:PassedToService": {"pipes.amazonaws.com"}}, true},
+		{"pass the topic admin role to lambda", "iam:PassRole", "arn:aws:iam::123456789012:role/kafkapipeline/kp-default-shared-1a2b3c4d-topic-admin-role",
+			map[string][]string{"iam:PassedToService": {"lambda.amazonaws.com"}}, true},
+		{"invoke the topic admin function", "lambda:InvokeFunction", ownedAdmin, owned, true},
 		{"tags on create of a vpc", "ec2:CreateTags", ec2Prefix + "vpc/vpc-0abc", map[string][]string{"ec2:CreateAction": {"CreateVpc"}}, true},
 		{"tags on create of a cluster", "kafka:TagResource", ownedCluster, creating, true},
 		{"cluster endpoints made by MSK", "ec2:CreateVpcEndpoint", ec2Prefix + "vpc-endpoint/vpce-0abc", map[string][]string{"aws:RequestTag/AWSMSKManaged": {"true"}}, true},

@@ -31,6 +31,10 @@ const (
 	SuffixFunctionRole = "fn-role"
 	SuffixPipe         = "pipe"
 	SuffixPipeRole     = "pipe-role"
+	// SuffixTopicAdmin names a cluster's topic admin function; the controller policy scopes
+	// lambda:InvokeFunction to function names ending in it.
+	SuffixTopicAdmin     = "topic-admin"
+	SuffixTopicAdminRole = "topic-admin-role"
 )
 
 // Name returns the name of one part of an object's resources, at most max characters, using only

@@ -19,6 +19,8 @@ func TestNameIsDeterministicAndWithinLimits(t *testing.T) {
 		{long, long, SuffixPipeRole, MaxRole},
 		{"x", strings.Repeat("y", 300), SuffixFunction, MaxFunction},
 		{"--", "..", SuffixCluster, MaxMSKCluster},
+		{long, long, SuffixTopicAdmin, MaxFunction},
+		{long, long, SuffixTopicAdminRole, MaxRole},
 	}
 	for _, c := range cases {
 		got := Name("c1", c.ns, c.name, c.suffix, c.max)

@@ -39,8 +39,12 @@ type Client struct {
 
 // Ensure makes the topic exist with at least req.Partitions partitions and the requested configs, with
 // kafka.Admin's outcomes: Waiting/Unreachable when the function cannot reach the brokers, Terminal
-// InvalidSpec when they refuse the request.
+// InvalidSpec when they refuse the request. With req.MustExist it only describes the topic (a topic the
+// brokers do not have is kafka.ErrTopicNotFound), as kafka.Admin does.
 func (c *Client) Ensure(ctx context.Context, req kafka.TopicRequest) (kafka.TopicState, error) {
+	if req.MustExist {
+		return c.Describe(ctx, req)
+	}
 	return c.call(ctx, admin.Request{Action: admin.ActionEnsure, Topic: req.Name, Partitions: req.Partitions,
 		Config: req.Config})
 }

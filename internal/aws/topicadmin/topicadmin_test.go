@@ -55,6 +55,24 @@ func TestEnsureSendsTheRequestSynchronously(t *testing.T) {
 	}
 }
 
+func TestEnsureOfATopicThatMustExistOnlyDescribesIt(t *testing.T) {
+	var sent admin.Request
+	c := &Client{Function: "kp-admin", Lambda: invokerFunc(func(in *lambda.InvokeInput) (*lambda.InvokeOutput, error) {
+		if err := json.Unmarshal(in.Payload, &sent); err != nil {
+			t.Fatal(err)
+		}
+		return &lambda.InvokeOutput{StatusCode: 200,
+			Payload: []byte(`{"topic":"orders","error":{"type":"TopicNotFound","message":"no such topic"}}`)}, nil
+	})}
+	_, err := c.Ensure(context.Background(), kafka.TopicRequest{Name: "orders", MustExist: true})
+	if !errors.Is(err, kafka.ErrTopicNotFound) {
+		t.Errorf("Ensure of an absent topic that must exist: %v, want kafka.ErrTopicNotFound", err)
+	}
+	if sent.Action != admin.ActionDescribe || sent.Topic != "orders" {
+		t.Errorf("sent %+v, want a describe of orders (nothing is created)", sent)
+	}
+}
+
 func TestAnswersAndFailuresMapToOutcomes(t *testing.T) {
 	apiError := func(code string) invokerFunc {
 		return func(*lambda.InvokeInput) (*lambda.InvokeOutput, error) {
