@@ -55,10 +55,14 @@ const (
 
 var ctx = context.Background()
 
+// newCluster is a KafkaCluster with a network of its own whose topics the manager administers directly, as
+// most scenarios need no more (and so start no function process); topicadmin_test.go covers the default,
+// the topic admin function.
 func newCluster(namespace, name string) *v1alpha1.KafkaCluster {
 	return &v1alpha1.KafkaCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
 		Spec: v1alpha1.KafkaClusterSpec{
+			TopicAdministration: v1alpha1.TopicAdministrationDirect,
 			Network: v1alpha1.Network{Create: &v1alpha1.NetworkCreate{CIDR: "10.10.0.0/16",
 				AvailabilityZones: []string{"us-east-1a", "us-east-1c"}}},
 			Tags: v1alpha1.Tags{"team": "streaming"},

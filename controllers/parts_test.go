@@ -12,6 +12,8 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/topicadmin"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
 )
 
 // unitPipeline is a pipeline of the original stack's shape, with the status its earlier parts recorded.
@@ -235,5 +237,22 @@ func TestStalledWaitDoublesToTheCap(t *testing.T) {
 		if got := tm.stalledWait(d).String(); got != c.want {
 			t.Errorf("stalledWait(%s) = %s, want %s", c.stalled, got, c.want)
 		}
+	}
+}
+
+func TestTopicsGoThroughTheClustersAdminFunctionWhenItHasOne(t *testing.T) {
+	kp := unitPipeline()
+	p := unitParts(kp)
+	p.r.Topics = &kafka.Admin{}
+	if got, _ := p.topics(); got != p.r.Topics {
+		t.Errorf("without a topic admin function the topic is administered by %T, want the direct path", got)
+	}
+	kp.Status.Cluster.TopicAdminFunction = "kp-ns-shared-1a2b3c4d-topic-admin"
+	got, through := p.topics()
+	if c, ok := got.(*topicadmin.Client); !ok || c.Function != kp.Status.Cluster.TopicAdminFunction {
+		t.Errorf("with a topic admin function the topic is administered by %#v, want a topicadmin.Client of it", got)
+	}
+	if !strings.Contains(through, kp.Status.Cluster.TopicAdminFunction) {
+		t.Errorf("the condition message does not name the function: %q", through)
 	}
 }

@@ -57,7 +57,8 @@ func (r *KafkaPipelineReconciler) pipelineParts(ctx context.Context, kp *v1alpha
 }
 
 // clusterPart resolves the cluster: a KafkaCluster that must be Ready (watched: waiting on it costs no AWS
-// call), or an existing cluster named by ARN, which is only read.
+// call), whose topic admin function it records, or an existing cluster named by ARN, which is only read
+// (its topics are administered directly).
 func (p *pipelineParts) clusterPart() part {
 	return part{condition: v1alpha1.ConditionClusterReady, kubernetesOnly: p.kp.Spec.Cluster.ARN == "",
 		ensure: p.ensureCluster}
@@ -70,7 +71,7 @@ func (p *pipelineParts) ensureCluster(ctx context.Context) (ensured, error) {
 		if err != nil {
 			return ensured{}, err
 		}
-		st.ARN, st.BootstrapBrokers = o.ARN, o.BootstrapBrokers
+		st.ARN, st.BootstrapBrokers, st.TopicAdminFunction = o.ARN, o.BootstrapBrokers, ""
 		return ensured{message: "using the existing cluster " + o.ARN}, nil
 	}
 	kc := p.cluster
@@ -86,8 +87,13 @@ func (p *pipelineParts) ensureCluster(ctx context.Context) (ensured, error) {
 	if msg := clusterNotReady(kc); msg != "" {
 		return ensured{}, outcome.Await(v1alpha1.ReasonDependencyNotReady, "KafkaCluster %s %s", ref.Name, msg)
 	}
-	st.ARN, st.BootstrapBrokers = kc.Status.ARN, kc.Status.BootstrapBrokers
-	return ensured{message: "KafkaCluster " + kc.Name + " is ready: " + kc.Status.ARN}, nil
+	st.ARN, st.BootstrapBrokers, st.TopicAdminFunction = kc.Status.ARN, kc.Status.BootstrapBrokers, ""
+	msg := "KafkaCluster " + kc.Name + " is ready: " + kc.Status.ARN
+	if kc.AdministersTopicsByFunction() {
+		st.TopicAdminFunction = kc.Status.TopicAdmin.FunctionName
+		msg += ", topics through its topic admin function " + st.TopicAdminFunction
+	}
+	return ensured{message: msg}, nil
 }
 
 // clusterNotReady says why a KafkaCluster cannot be used yet, or "" when it is Ready for its current spec.

@@ -51,6 +51,8 @@ var (
 	stopSuite context.CancelFunc
 	// stopManager stops the running manager (tests restart it).
 	stopManager context.CancelFunc
+	// kafkaCAFile holds localaws's CA for the topic admin functions.
+	kafkaCAFile string
 	// failStatusPatches makes the manager's next N status patches fail, to simulate lost status writes.
 	failStatusPatches atomic.Int32
 )
@@ -90,6 +92,10 @@ var _ = BeforeSuite(func() {
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")}
 	clients, err = awsapi.NewClientCache(awsCfg).For(suiteCtx, "")
 	Expect(err).NotTo(HaveOccurred())
+	// The topic admin functions run on this host and trust localaws's CA through a file, as with
+	// --kafka-ca-bundle.
+	kafkaCAFile = filepath.Join(GinkgoT().TempDir(), "kafka-ca.pem")
+	Expect(os.WriteFile(kafkaCAFile, local.KafkaCA, 0o600)).To(Succeed())
 
 	startManager(time.Hour)
 })
@@ -136,7 +142,7 @@ func startManager(resync time.Duration) {
 	opts := Options{ClusterID: testClusterID, ResyncPeriod: resync, MaxConcurrentReconciles: 4,
 		IAMPropagation: 500 * time.Millisecond, Timings: testTimings}
 	Expect(Setup{AWS: awsapi.NewClientCache(awsCfg), Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Region: awsCfg.Region,
-		RootCAs: kafkaRoots(), Timeout: 5 * time.Second},
+		RootCAs: kafkaRoots(), Timeout: 5 * time.Second}, KafkaCAFile: kafkaCAFile,
 		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}.SetupWithManager(suiteCtx, mgr)).To(Succeed())
 
 	ctx, cancel := context.WithCancel(suiteCtx)
