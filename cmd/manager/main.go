@@ -92,8 +92,9 @@ func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controlle
 	if err != nil {
 		return fmt.Errorf("--kafka-ca-bundle: %w", err)
 	}
+	// The topic admin functions get the same file: on AWS it is unset, and a local AWS runs them on this host.
 	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, Region: cfg.Region, RootCAs: roots},
-		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}
+		KafkaCAFile: kafkaCABundle, BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}
 	if err := setup.SetupWithManager(ctx, mgr); err != nil {
 		return err
 	}

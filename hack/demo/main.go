@@ -24,17 +24,18 @@ func main() {
 	addr := flag.String("addr", localaws.DefaultAddr, "localaws listen address")
 	stepTimeout := flag.Duration("step-timeout", 2*time.Minute, "longest any one step may take")
 	logPath := flag.String("log", "", "file for the manager's and localaws's logs (default .dev/demo.log)")
+	boundary := flag.Bool("vpc-boundary", true, "make the brokers reachable only from inside their VPC, as on AWS (needs root)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, *stepTimeout, *logPath); err != nil {
+	if err := run(ctx, *addr, *stepTimeout, *logPath, *boundary); err != nil {
 		fmt.Fprintf(os.Stderr, "\ndemo FAILED: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr string, stepTimeout time.Duration, logPath string) (err error) {
+func run(ctx context.Context, addr string, stepTimeout time.Duration, logPath string, boundary bool) (err error) {
 	root, err := devstack.FindRoot()
 	if err != nil {
 		return err
@@ -59,13 +60,17 @@ func run(ctx context.Context, addr string, stepTimeout time.Duration, logPath st
 	d := &demo{out: os.Stdout, stepTimeout: stepTimeout, started: time.Now()}
 	err = d.step(ctx, "Start the local stack: kube-apiserver + etcd, localaws, the manager", func(context.Context) error {
 		// The stack lives as long as the demo, not the step.
-		s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, Log: logFile})
+		s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, Log: logFile, VPCBoundary: boundary})
 		if err != nil {
 			return err
 		}
 		d.stack = s
 		d.say("Kubernetes API: %s (kubeconfig %s)", s.REST.Host, s.Kubeconfig)
-		d.say("localaws:       %s", s.Endpoint)
+		edge := "off"
+		if boundary {
+			edge = "on: the brokers are reachable only from inside their VPC"
+		}
+		d.say("localaws:       %s (VPC boundary %s)", s.Endpoint, edge)
 		d.say("logs:           %s", logPath)
 		return nil
 	})

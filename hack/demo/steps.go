@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/conditions"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/devstack"
 )
 
@@ -53,6 +57,7 @@ func (d *demo) steps() []namedStep {
 	return []namedStep{
 		{"Apply config/samples (KafkaCluster shared, KafkaPipeline test-pipeline)", d.apply},
 		{"Wait until both objects are Ready", d.waitReady},
+		{"Show that the topic was created inside the VPC, by the topic admin function", d.topicInsideVPC},
 		{"Produce " + helloKafka + " to test-topic (TLS, IAM SASL)", d.produceHello},
 		{"Read the processor's log line back from CloudWatch Logs", d.readLog},
 		{"Make the function fail: PROCESSOR_FAIL=true", d.makeFail},
@@ -75,6 +80,7 @@ func (d *demo) waitReady(ctx context.Context) error {
 	st := d.pipeline.Status
 	d.say("")
 	d.say("cluster:         %s", st.Cluster.ARN)
+	d.say("topic admin:     %s", st.Cluster.TopicAdminFunction)
 	d.say("brokers:         %s", st.Cluster.BootstrapBrokers)
 	d.say("function:        %s (%s)", st.Function.Name, st.Function.State)
 	d.say("pipe:            %s (%s)", st.Pipe.Name, st.Pipe.CurrentState)
@@ -88,6 +94,32 @@ func (d *demo) waitReady(ctx context.Context) error {
 		return err
 	}
 	d.say("the pipe's consumer group %s is Stable with all %d partitions assigned", group, st.Topic.Partitions)
+	return nil
+}
+
+// topicInsideVPC shows who created the topic: the cluster's topic admin function, attached to the
+// cluster's subnets, which the manager invoked through the Lambda API; and that the manager itself has no
+// path to the brokers when localaws's VPC boundary is on.
+func (d *demo) topicInsideVPC(ctx context.Context) error {
+	kc, st := d.cluster.Status, d.pipeline.Status
+	if st.Cluster.TopicAdminFunction == "" {
+		d.say("topic administration %s: the manager created topic %s over the Kafka protocol itself",
+			d.cluster.Spec.TopicAdministration, st.Topic.Name)
+		return nil
+	}
+	d.say("topic admin function: %s (%s), in subnets %s of %s", kc.TopicAdmin.FunctionName, kc.TopicAdmin.State,
+		strings.Join(kc.SubnetIDs, ", "), kc.VPCID)
+	d.say("TopicReady: %s", conditions.Get(d.pipeline.Status.Conditions, v1alpha1.ConditionTopicReady).Message)
+	for _, b := range strings.Split(st.Cluster.BootstrapBrokers, ",") {
+		conn, err := (&net.Dialer{Timeout: 5 * time.Second}).DialContext(ctx, "tcp", b)
+		if err == nil {
+			_ = conn.Close()
+			d.say("the manager's network reaches broker %s: the VPC boundary is off (-vpc-boundary=false)", b)
+			return nil
+		}
+		d.say("the manager's network -> broker %s: %v", b, errors.Unwrap(err))
+	}
+	d.say("the manager has no path to the brokers: it needs only AWS's APIs, the function does the Kafka work inside the VPC")
 	return nil
 }
 

@@ -22,14 +22,15 @@ func main() {
 	addr := flag.String("addr", localaws.DefaultAddr, "localaws listen address")
 	metricsAddr := flag.String("metrics-addr", "127.0.0.1:8080", "the manager's metrics listen address (port 0 picks a free one)")
 	logPath := flag.String("log", "", `file for the manager's and localaws's logs, "-" for stderr (default .dev/dev.log)`)
+	boundary := flag.Bool("vpc-boundary", true, "make the brokers reachable only from inside their VPC, as on AWS (needs root); false lets Kafka clients on this host reach them")
 	flag.Parse()
-	if err := run(*addr, *metricsAddr, *logPath); err != nil {
+	if err := run(*addr, *metricsAddr, *logPath, *boundary); err != nil {
 		fmt.Fprintln(os.Stderr, "dev:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, metricsAddr, logPath string) (err error) {
+func run(addr, metricsAddr, logPath string, boundary bool) (err error) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root, err := devstack.FindRoot()
@@ -52,7 +53,7 @@ func run(addr, metricsAddr, logPath string) (err error) {
 		logs = f
 	}
 	s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, MetricsAddr: metricsAddr, Log: logs,
-		DataDir: filepath.Join(root, ".dev", "localaws")})
+		DataDir: filepath.Join(root, ".dev", "localaws"), VPCBoundary: boundary})
 	if err != nil {
 		return err
 	}
@@ -76,15 +77,25 @@ Kafka clients: the bootstrap brokers in a KafkaPipeline's status.cluster.bootstr
 (SASL AWS_MSK_IAM or OAUTHBEARER), trusting the CA in
   %[5]s
   (docs/localaws.md has a one-line configuration for each client family)
+  %[7]s
 
 The manager's Prometheus metrics (kafkapipeline_*, controller-runtime's):
   curl %[6]s
 
 Ctrl-C stops everything.
-`, s.Kubeconfig, s.Root, s.Endpoint, logName(logPath), s.Local.KafkaCAFile, s.MetricsURL)
+`, s.Kubeconfig, s.Root, s.Endpoint, logName(logPath), s.Local.KafkaCAFile, s.MetricsURL, boundaryNote(boundary))
 	<-ctx.Done()
 	fmt.Println("\nstopping")
 	return nil
+}
+
+// boundaryNote says where Kafka clients can reach the brokers from.
+func boundaryNote(boundary bool) string {
+	if boundary {
+		return "The VPC boundary is on, as on AWS: the brokers are reachable only from inside their cluster's VPC\n" +
+			"  (the manager uses the topic admin function); restart with -vpc-boundary=false to reach them from this host."
+	}
+	return "The VPC boundary is off: the brokers are reachable from this host."
 }
 
 // logName says where the logs go.

@@ -47,14 +47,19 @@ func (s *Stack) Produce(ctx context.Context, kp *v1alpha1.KafkaPipeline, values 
 }
 
 // kafkaClient is a franz-go client of a KafkaPipeline's cluster, authenticating with an IAM token for the
-// pipeline's region from the stack's AWS credentials and trusting localaws's CA.
+// pipeline's region from the stack's AWS credentials and trusting localaws's CA. With the VPC boundary it
+// is a client inside the cluster's VPC (localaws's KafkaClientOpts), as a producer on AWS would be: the
+// brokers are not reachable from this process.
 func (s *Stack) kafkaClient(kp *v1alpha1.KafkaPipeline, opts ...kgo.Opt) (*kgo.Client, error) {
 	region, bootstrap := kp.Spec.Region, kp.Status.Cluster.BootstrapBrokers
 	if region == "" {
 		region = s.Region
 	}
-	opts = append(append(mskauth.ClientOpts(s.AWS.Credentials, region, s.kafkaRoots()),
-		kgo.SeedBrokers(strings.Split(bootstrap, ",")...)), opts...)
+	base := mskauth.ClientOpts(s.AWS.Credentials, region, s.kafkaRoots())
+	if s.vpcBoundary {
+		base = s.Local.KafkaClientOpts(kp.Status.Cluster.ARN)
+	}
+	opts = append(append(base, kgo.SeedBrokers(strings.Split(bootstrap, ",")...)), opts...)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating a Kafka client for %s: %w", bootstrap, err)

@@ -37,7 +37,8 @@ func setLogger(w io.Writer) {
 }
 
 // startManager runs both controllers in a manager against the stack's Kubernetes API and localaws, as
-// cmd/manager does (AWS call metrics included), over TLS + IAM to the brokers, trusting localaws's CA.
+// cmd/manager does (AWS call metrics included), over TLS + IAM to the brokers, trusting localaws's CA (a
+// file, for the topic admin functions, as with --kafka-ca-bundle).
 func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	copts := controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: opts.ResyncPeriod,
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles, IAMPropagation: opts.IAMPropagation}
@@ -75,6 +76,7 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	setup := controllers.Setup{
 		AWS:               awsapi.NewClientCache(awsCfg),
 		Topics:            &kafka.Admin{Credentials: s.AWS.Credentials, Region: s.Region, RootCAs: s.kafkaRoots(), Timeout: 10 * time.Second},
+		KafkaCAFile:       s.KafkaCAFile,
 		BuiltinCode:       builtin.Zip,
 		BuiltinCodeSHA256: builtin.ZipSHA256,
 		Options:           copts,

@@ -64,6 +64,11 @@ type Options struct {
 	// KafkaPlaintext makes the brokers also accept plaintext connections without SASL, for debugging
 	// clients such as kcat (MSK Serverless has no such listener).
 	KafkaPlaintext bool
+	// VPCBoundary makes each cluster's brokers reachable only from inside its VPC, as on AWS (localaws's
+	// Options.VPCBoundary): the manager then reaches them only through the topic admin function, and the
+	// stack's own Kafka clients (Produce, Lag, StartInVPC) dial from inside the VPC. It needs Linux network
+	// namespaces, so root: Start fails without.
+	VPCBoundary bool
 	// Kubeconfig is where the admin kubeconfig for kubectl is written. Default <Root>/.dev/kubeconfig.
 	Kubeconfig string
 	// ClusterID names this Kubernetes cluster in the AWS resources' ownership tags. Default DefaultClusterID.
@@ -133,8 +138,14 @@ type Stack struct {
 	// Options.MetricsAddr is.
 	MetricsURL string
 
+	// KafkaCAFile is a PEM file of the CA the brokers' certificates chain to: localaws's own in its data
+	// directory, or a copy in a temporary directory the stack removes on Stop.
+	KafkaCAFile string
+
 	env         *envtest.Environment
 	stopManager func() error
+	vpcBoundary bool
+	tempDir     string
 }
 
 // Start starts the Kubernetes API, localaws and (unless Options.WithoutManager) the manager, in that order.
@@ -190,6 +201,10 @@ func (s *Stack) Stop() error {
 			errs = append(errs, fmt.Errorf("removing the kubeconfig: %w", err))
 		}
 	}
+	if s.tempDir != "" {
+		errs = append(errs, os.RemoveAll(s.tempDir))
+		s.tempDir = ""
+	}
 	return errors.Join(errs...)
 }
 
@@ -199,12 +214,27 @@ func (s *Stack) startAWS(ctx context.Context, opts Options) error {
 	if opts.Log != nil {
 		logger = slog.New(slog.NewTextHandler(opts.Log, nil))
 	}
+	if opts.VPCBoundary && os.Geteuid() != 0 {
+		return errors.New("the VPC boundary needs root: localaws puts each VPC in a Linux network namespace of its own; " +
+			"run as root, or turn the boundary off (Options.VPCBoundary, -vpc-boundary=false)")
+	}
 	local, err := localaws.Start(ctx, localaws.Options{Addr: opts.AWSAddr, Region: opts.Region,
-		Profile: opts.Profile, TimeScale: opts.TimeScale, Logger: logger, DataDir: opts.DataDir, KafkaPlaintext: opts.KafkaPlaintext})
+		Profile: opts.Profile, TimeScale: opts.TimeScale, Logger: logger, DataDir: opts.DataDir, KafkaPlaintext: opts.KafkaPlaintext,
+		VPCBoundary: opts.VPCBoundary})
 	if err != nil {
 		return fmt.Errorf("starting localaws on %s: %w", opts.AWSAddr, err)
 	}
-	s.Local = local
+	s.Local, s.vpcBoundary = local, opts.VPCBoundary
+	if s.KafkaCAFile = local.KafkaCAFile; s.KafkaCAFile == "" {
+		// The topic admin functions read the CA from a file; a CA kept in memory gets one for this run.
+		if s.tempDir, err = os.MkdirTemp("", "devstack-"); err != nil {
+			return fmt.Errorf("creating a directory for the Kafka CA: %w", err)
+		}
+		s.KafkaCAFile = filepath.Join(s.tempDir, "kafka-ca.pem")
+		if err := os.WriteFile(s.KafkaCAFile, local.KafkaCA, 0o600); err != nil {
+			return fmt.Errorf("writing the Kafka CA: %w", err)
+		}
+	}
 	s.Endpoint = local.Endpoint
 	s.Admin = adminclient.New(local.Endpoint)
 	s.AWS = aws.Config{Region: opts.Region, BaseEndpoint: aws.String(local.Endpoint),

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"time"
@@ -95,6 +96,7 @@ type Instance struct {
 	httpServer *http.Server
 	brokers    *brokers.Pool
 	boundary   *vpcnet.Boundary // nil without Options.VPCBoundary
+	place      *vpcPlacement    // nil without Options.VPCBoundary
 	done       chan error
 	stopOnce   sync.Once
 	stopErr    error
@@ -171,7 +173,7 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 		httpServer: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}, done: make(chan error, 1)}
 	go func() { inst.done <- inst.httpServer.Serve(ln) }()
 	if place != nil {
-		inst.boundary = place.boundary
+		inst.boundary, inst.place = place.boundary, place
 		// Functions and pollers in a VPC reach the endpoint at the same address from inside.
 		if err := place.boundary.Expose(ln.Addr().String(), func(l net.Listener) { _ = inst.httpServer.Serve(l) }); err != nil {
 			_ = inst.Stop()
@@ -191,6 +193,21 @@ func Start(ctx context.Context, opts Options) (*Instance, error) {
 // client in the VPC, not of the caller.
 func (i *Instance) KafkaClientOpts(clusterARN string) []kgo.Opt {
 	return i.brokers.ClientOpts(clusterARN)
+}
+
+// StartInVPC starts cmd as a process on a host in a cluster's VPC would run, for Kafka clients that are
+// not Go (kcat, librdkafka): with Options.VPCBoundary inside the network namespace of the cluster's VPC,
+// where its brokers listen; without it on this host, where they listen too. Wait for cmd as for any
+// started command.
+func (i *Instance) StartInVPC(clusterARN string, cmd *exec.Cmd) error {
+	if i.place == nil {
+		return cmd.Start()
+	}
+	ns, err := i.place.clusterNamespace(clusterARN)
+	if err != nil {
+		return fmt.Errorf("starting %s in the VPC of %s: %w", cmd.Path, clusterARN, err)
+	}
+	return ns.Start(cmd)
 }
 
 // kafkaCA returns the brokers' CA as the options choose it, and the file that holds its certificate.

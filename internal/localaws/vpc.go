@@ -30,6 +30,11 @@ func (p *vpcPlacement) subnetNetwork(region, subnetID string) (*vpcnet.Namespace
 
 // clusterNetwork returns the network of the VPC of a cluster's (first VPC configuration's) subnets.
 func (p *vpcPlacement) clusterNetwork(clusterARN string) (brokers.Network, error) {
+	return p.clusterNamespace(clusterARN)
+}
+
+// clusterNamespace returns the namespace of the VPC of a cluster's (first VPC configuration's) subnets.
+func (p *vpcPlacement) clusterNamespace(clusterARN string) (*vpcnet.Namespace, error) {
 	region, subnets, ok := p.clusters.ClusterSubnets(clusterARN)
 	if !ok || len(subnets) == 0 {
 		return nil, errors.New("the cluster has no subnets")

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -57,6 +58,19 @@ func TestVPCBoundaryKeepsBrokersInsideTheVPC(t *testing.T) {
 	defer cancel()
 	if err := outside.Ping(pingCtx); err == nil || !strings.Contains(err.Error(), "connection refused") {
 		t.Fatalf("a Kafka client outside the VPC pinged the brokers: %v, want a connection error", err)
+	}
+
+	// A process started in the VPC (a client that is not Go, such as kcat) connects; the same outside does not.
+	host, port, err := net.SplitHostPort(brokers[0])
+	must(t, err, "the broker's address")
+	connect := func() *exec.Cmd {
+		return exec.Command("bash", "-c", "exec 3<>/dev/tcp/"+host+"/"+port)
+	}
+	in := connect()
+	must(t, inst.StartInVPC(cluster, in), "starting a process in the VPC")
+	must(t, in.Wait(), "connecting to the broker from a process in the VPC")
+	if err := connect().Run(); err == nil {
+		t.Fatal("a process outside the VPC connected to the broker")
 	}
 
 	// Inside: localaws's own client (the pollers' view) creates the topic and produces.

@@ -68,7 +68,7 @@ var _ = Describe("Other runtimes and clients", func() {
 			"produce", kp.Status.Cluster.BootstrapBrokers, kp.Spec.Topic.Name, stack.Local.KafkaCAFile, stack.Region)
 		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test")
 		cmd.Stdin = strings.NewReader("from librdkafka 1\n{\"from\": \"librdkafka\"}\n")
-		out, err := cmd.CombinedOutput()
+		out, err := runInVPC(kp, cmd)
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		GinkgoWriter.Printf("client: %s\n", strings.SplitN(string(out), "\n", 2)[0])
 		Eventually(func(ctx context.Context) ([]string, error) { return contents(ctx, kp) }).
@@ -83,12 +83,24 @@ var _ = Describe("Other runtimes and clients", func() {
 		kp := createReady(pipelineSpec("kcat"))
 		cmd := exec.CommandContext(timeout(time.Minute), kcat, "-P", "-b", kp.Status.Cluster.BootstrapBrokers, "-t", kp.Spec.Topic.Name)
 		cmd.Stdin = strings.NewReader("from kcat 1\nfrom kcat 2\n{\"from\": \"kcat\"}\n")
-		out, err := cmd.CombinedOutput()
+		out, err := runInVPC(kp, cmd)
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Eventually(func(ctx context.Context) ([]string, error) { return contents(ctx, kp) }).
 			WithContext(timeout(time.Minute)).Should(ConsistOf(`"from kcat 1"`, `"from kcat 2"`, `{"from":"kcat"}`))
 	})
 })
+
+// runInVPC runs a Kafka client inside the VPC of the pipeline's cluster, where its brokers are reachable,
+// and returns its combined output.
+func runInVPC(kp *v1alpha1.KafkaPipeline, cmd *exec.Cmd) ([]byte, error) {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := stack.Local.StartInVPC(kp.Status.Cluster.ARN, cmd); err != nil {
+		return nil, err
+	}
+	err := cmd.Wait()
+	return out.Bytes(), err
+}
 
 // debianPython is the machine's python3, where Debian installs python3-confluent-kafka.
 const debianPython = "/usr/bin/python3"

@@ -45,10 +45,13 @@ func TestE2E(t *testing.T) {
 var _ = BeforeSuite(func() {
 	suiteCtx, stopSuite = context.WithCancel(context.Background())
 	var err error
-	// The brokers also accept plaintext (the debugging opt-in) for the kcat check; everything else, the
-	// operator included, speaks TLS and IAM as with MSK.
+	// The brokers are reachable only from inside their cluster's VPC, as on AWS: the manager (this process)
+	// administers topics through each cluster's topic admin function, and the suite's own clients dial from
+	// inside the VPC. The brokers also accept plaintext (the debugging opt-in) for the kcat check; everything
+	// else speaks TLS and IAM as with MSK.
 	stack, err = devstack.Start(suiteCtx, devstack.Options{AWSAddr: "127.0.0.1:0", DataDir: GinkgoT().TempDir(),
-		Kubeconfig: filepath.Join(GinkgoT().TempDir(), "kubeconfig"), Log: GinkgoWriter, KafkaPlaintext: true})
+		Kubeconfig: filepath.Join(GinkgoT().TempDir(), "kubeconfig"), Log: GinkgoWriter, KafkaPlaintext: true,
+		VPCBoundary: true})
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(func() {
 		Expect(stack.Stop()).To(Succeed())
@@ -59,8 +62,11 @@ var _ = BeforeSuite(func() {
 	shared = &v1alpha1.KafkaCluster{ObjectMeta: metav1.ObjectMeta{Name: "shared", Namespace: ns},
 		Spec: v1alpha1.KafkaClusterSpec{Network: v1alpha1.Network{Create: &v1alpha1.NetworkCreate{
 			CIDR: "10.20.0.0/16", AvailabilityZones: []string{"us-east-1a", "us-east-1b"}}}}}
+	start := time.Now()
 	Expect(stack.Client.Create(suiteCtx, shared)).To(Succeed())
 	Expect(stack.WaitReady(timeout(2*time.Minute), report, shared)).To(Succeed())
+	GinkgoWriter.Printf("KafkaCluster %s (topic administration %s) Ready after %s\n", shared.Name,
+		shared.Spec.TopicAdministration, time.Since(start).Round(10*time.Millisecond))
 })
 
 // timeout is a context for one wait, ended with the spec (not for DeferCleanup callbacks, which cannot

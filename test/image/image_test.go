@@ -122,6 +122,8 @@ func runManager(ctx context.Context, t *testing.T, s *devstack.Stack, image stri
 		t.Fatal(err)
 	}
 	// The brokers' certificates chain to localaws's CA, which the manager trusts besides the system's roots.
+	// It is mounted at its path on the host: the manager passes that path to the topic admin functions,
+	// which localaws runs on the host.
 	ca := filepath.Join(t.TempDir(), "kafka-ca.pem")
 	if err := os.WriteFile(ca, s.Local.KafkaCA, 0o644); err != nil {
 		t.Fatal(err)
@@ -131,8 +133,8 @@ func runManager(ctx context.Context, t *testing.T, s *devstack.Stack, image stri
 	args := []string{"run", "--detach", "--name", c.name, "--network", "host", "--read-only",
 		"--ulimit", "nofile=" + limit(t, unix.RLIMIT_NOFILE, 0), "--ulimit", "nproc=" + limit(t, unix.RLIMIT_NPROC, maxProcs),
 		"--volume", mounted + ":/etc/kubeconfig:ro",
-		"--volume", ca + ":/etc/localaws/kafka-ca.pem:ro",
-		"--env", "AWS_CA_BUNDLE=/etc/localaws/kafka-ca.pem",
+		"--volume", ca + ":" + ca + ":ro",
+		"--env", "AWS_CA_BUNDLE=" + ca,
 		"--env", "KUBECONFIG=/etc/kubeconfig",
 		"--env", "AWS_ENDPOINT_URL=" + s.Endpoint,
 		"--env", "AWS_ACCESS_KEY_ID=test", "--env", "AWS_SECRET_ACCESS_KEY=test",
