@@ -19,7 +19,8 @@
 // every resource kind (what the three objects make and nothing more: no duplicate, no orphan), that every
 // object is Ready, and that each status names the resources that exist; after the deletes, that nothing is
 // left in localaws. Writes that fail (deleting what is already gone) change nothing and are not kill points;
-// topic creation goes through the Kafka protocol, which has no hook, and is not one either.
+// topics are created by the cluster's topic admin function (its role and the function are kill points like
+// every create; the Invoke that ensures a topic changes nothing the second time and is not one).
 package crash
 
 import (

@@ -13,10 +13,12 @@ import (
 )
 
 // The resources each object makes, by devstack.Resource kind. A VPC comes with its main route table and
-// default security group, as on AWS.
+// default security group, as on AWS. A cluster's topic admin function (with its role) is invoked for the
+// pipelines' topics, so Lambda has made its log group.
 var (
 	clusterResources = map[string]int{"msk cluster": 1, "vpc": 1, "subnet": 3, "internet gateway": 1,
-		"elastic ip": 1, "nat gateway": 1, "route table": 3, "security group": 2}
+		"elastic ip": 1, "nat gateway": 1, "route table": 3, "security group": 2, "iam role": 1, "lambda function": 1,
+		"log group": 1}
 	pipeResources    = map[string]int{"sqs queue": 1, "iam role": 2, "lambda function": 1, "pipe": 1}
 	mappingResources = map[string]int{"sqs queue": 1, "iam role": 1, "lambda function": 1, "event source mapping": 1}
 )
@@ -99,7 +101,7 @@ func statusReferences(obj client.Object) []reference {
 		for _, id := range s.SubnetIDs {
 			refs = append(refs, reference{"subnet", id})
 		}
-		return refs
+		return append(refs, reference{"lambda function", s.TopicAdmin.FunctionName}, reference{"iam role", s.TopicAdmin.RoleARN})
 	case *v1alpha1.KafkaPipeline:
 		s := o.Status
 		refs := []reference{{"sqs queue", s.DeadLetterQueue.URL}, {"lambda function", s.Function.Name},
