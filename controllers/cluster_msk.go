@@ -25,7 +25,7 @@ func (p *clusterParts) clusterDesired() cluster.Desired {
 
 func (p *clusterParts) ensureCluster(ctx context.Context) (ensured, error) {
 	st := &p.kc.Status
-	res, err := cluster.New(p.aws.Kafka).Ensure(ctx, st.ARN, p.clusterDesired())
+	res, err := cluster.New(p.aws.Kafka, p.r.Options.AWSWaits.Cluster).Ensure(ctx, st.ARN, p.clusterDesired())
 	e := fromResult("MSK Serverless cluster", res, func(o *cluster.Observed) {
 		st.ARN, st.State, st.BootstrapBrokers = o.ARN, o.State, o.BootstrapBrokers
 	})
@@ -50,5 +50,5 @@ func (p *clusterParts) deleteCluster(ctx context.Context) (bool, error) {
 		return false, outcome.Wait(p.r.Options.Timings.InUsePoll, v1alpha1.ReasonDeleting,
 			"waiting for the KafkaPipelines that use this cluster to be deleted: %s", strings.Join(slices.Compact(users), ", "))
 	}
-	return cluster.New(p.aws.Kafka).Delete(ctx, p.kc.Status.ARN, p.clusterDesired())
+	return cluster.New(p.aws.Kafka, p.r.Options.AWSWaits.Cluster).Delete(ctx, p.kc.Status.ARN, p.clusterDesired())
 }
