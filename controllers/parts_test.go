@@ -1,11 +1,15 @@
 package controllers
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
@@ -179,5 +183,51 @@ func TestStalledWaitDoublesToTheCap(t *testing.T) {
 		if got := tm.stalledWait(d).String(); got != c.want {
 			t.Errorf("stalledWait(%s) = %s, want %s", c.stalled, got, c.want)
 		}
+	}
+}
+
+// unreadableIAM fails the test on any IAM call.
+type unreadableIAM struct {
+	awsapi.IAMAPI
+	t *testing.T
+}
+
+func (u unreadableIAM) GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	u.t.Helper()
+	u.t.Fatal("the role was read from IAM")
+	return nil, errors.New("unreachable")
+}
+
+func TestAPropagatedRoleIsReadyWithoutReadingIAM(t *testing.T) {
+	kp := unitPipeline()
+	kp.Generation = 2
+	waiting := metav1.Condition{Type: v1alpha1.ConditionPipeRoleReady, Status: metav1.ConditionFalse,
+		Reason: v1alpha1.ReasonWaitingForIAMPropagation, ObservedGeneration: 2}
+	kp.Status.Conditions = []metav1.Condition{waiting}
+	p := unitParts(kp)
+	p.r.states, p.r.Options.IAMPropagation = newStateClock(), 10*time.Second
+	p.aws.IAM = unreadableIAM{t: t}
+	state := stateOf(waiting.Status, waiting.Reason)
+	p.r.states.look(kp.UID, waiting.Type, state, time.Now().Add(-p.r.Options.IAMPropagation), 0, time.Minute)
+	res, err := p.pipeRolePart().ensure(context.Background())
+	if err != nil || !strings.Contains(res.message, kp.Status.Roles.Pipe) {
+		t.Fatalf("ensure = %+v, %v; want Ready naming %s", res, err, kp.Status.Roles.Pipe)
+	}
+
+	// A role that has waited less, or was written for another generation, is read again.
+	for name, mutate := range map[string]func(){
+		"not given IAMPropagation yet": func() {
+			p.r.states.forget(kp.UID)
+			p.r.states.look(kp.UID, waiting.Type, state, time.Now(), 0, time.Minute)
+		},
+		"another generation":           func() { kp.Generation = 3 },
+		"unknown since when (restart)": func() { p.r.states.forget(kp.UID) },
+	} {
+		p.r.states.look(kp.UID, waiting.Type, state, time.Now().Add(-time.Hour), 0, time.Minute)
+		mutate()
+		if p.propagated(pipelineRole{condition: waiting.Type, arn: &kp.Status.Roles.Pipe}) {
+			t.Errorf("%s: propagated, want the role read", name)
+		}
+		kp.Generation = 2
 	}
 }

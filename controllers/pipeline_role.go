@@ -2,10 +2,12 @@ package controllers
 
 import (
 	"context"
+	"time"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/role"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/conditions"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
@@ -35,6 +37,9 @@ func (p *pipelineParts) rolePart(pr pipelineRole) part {
 	identity := role.Desired{Name: p.name(pr.suffix, naming.MaxRole), Path: rolePath, Owner: p.owner()}
 	return part{condition: pr.condition, deps: pr.deps,
 		ensure: func(ctx context.Context) (ensured, error) {
+			if p.propagated(pr) {
+				return ensured{what: pr.what, message: "role " + *pr.arn + " " + pr.purpose}, nil
+			}
 			d := identity
 			d.Tags = p.kp.Spec.Tags
 			if err := pr.policy(&d); err != nil {
@@ -56,4 +61,17 @@ func (p *pipelineParts) rolePart(pr pipelineRole) part {
 			return role.New(p.aws.IAM).Delete(ctx, *pr.arn, identity)
 		},
 	}
+}
+
+// propagated reports whether an earlier look of this generation wrote the role and it has been given
+// IAMPropagation since: the role is then what that look made it, so it is Ready without reading IAM again
+// (the resync period reads it for drift). A restarted manager, which does not know since when the role has
+// waited, reads it.
+func (p *pipelineParts) propagated(pr pipelineRole) bool {
+	c := conditions.Get(p.kp.Status.Conditions, pr.condition)
+	if *pr.arn == "" || c == nil || c.Reason != v1alpha1.ReasonWaitingForIAMPropagation || c.ObservedGeneration != p.kp.Generation {
+		return false
+	}
+	held, ok := p.r.states.heldFor(p.kp.UID, pr.condition, stateOf(c.Status, c.Reason), time.Now())
+	return ok && held >= p.r.Options.IAMPropagation
 }

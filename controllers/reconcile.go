@@ -267,6 +267,13 @@ func (m *byCondition[V]) update(uid types.UID, cond string, next func(V) V) {
 	m.last[uid][cond] = next(m.last[uid][cond])
 }
 
+// get returns the object's value for cond, or the zero value.
+func (m *byCondition[V]) get(uid types.UID, cond string) V {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last[uid][cond]
+}
+
 func (m *byCondition[V]) forget(uid types.UID) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -304,6 +311,16 @@ func (c *stateClock) look(uid types.UID, cond, state string, now time.Time, own,
 		return rec
 	})
 	return wait
+}
+
+// heldFor returns how long the object's condition has been in state as of now, by the looks recorded so
+// far; false when the last look found it in another state, or there was none (a restarted manager).
+func (c *stateClock) heldFor(uid types.UID, cond, state string, now time.Time) (time.Duration, bool) {
+	rec := c.get(uid, cond)
+	if rec.state != state || rec.since.IsZero() {
+		return 0, false
+	}
+	return now.Sub(rec.since), true
 }
 
 // reconcileWorthy passes the changes that need a reconcile: a new generation (spec or deletion) and a new
