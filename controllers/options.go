@@ -80,12 +80,14 @@ type Timings struct {
 	StalledFirst time.Duration
 	// StalledMax caps the wait between looks at a Stalled object.
 	StalledMax time.Duration
-	// ExternalPoll is how often something that only someone else can create is looked for again (a topic
-	// with topic.create false).
+	// ExternalPoll is how long to wait before looking again for something that only someone else can
+	// create (a topic with topic.create false); later looks back off up to WaitMax.
 	ExternalPoll time.Duration
-	// DeletePoll is how often a deletion in progress is looked at again.
+	// DeletePoll is how long to wait before looking again at a deletion in progress; later looks back off
+	// up to WaitMax.
 	DeletePoll time.Duration
-	// InUsePoll is how often a KafkaCluster whose deletion waits for its pipelines looks again.
+	// InUsePoll is how long a KafkaCluster whose deletion waits for its pipelines waits before looking
+	// again; later looks back off up to WaitMax.
 	InUsePoll time.Duration
 	// WaitMax caps the backoff of a part that keeps waiting in the same state (status and reason: a pipe
 	// CREATING, a function Pending, a deletion in progress): its first look waits as long as the outcome
