@@ -25,7 +25,7 @@ func (p *clusterParts) clusterDesired() cluster.Desired {
 
 func (p *clusterParts) ensureCluster(ctx context.Context) (ensured, error) {
 	st := &p.kc.Status
-	res, err := cluster.New(p.aws.Kafka).Ensure(ctx, st.ARN, p.clusterDesired())
+	res, err := cluster.New(p.aws.Kafka, p.r.Options.AWSWaits.Cluster).Ensure(ctx, st.ARN, p.clusterDesired())
 	e := fromResult("MSK Serverless cluster", res, func(o *cluster.Observed) {
 		st.ARN, st.State, st.BootstrapBrokers = o.ARN, o.State, o.BootstrapBrokers
 	})
@@ -40,7 +40,7 @@ func (p *clusterParts) deleteCluster(ctx context.Context) (bool, error) {
 	if err := p.waitUnused(ctx); err != nil {
 		return false, err
 	}
-	return cluster.New(p.aws.Kafka).Delete(ctx, p.kc.Status.ARN, p.clusterDesired())
+	return cluster.New(p.aws.Kafka, p.r.Options.AWSWaits.Cluster).Delete(ctx, p.kc.Status.ARN, p.clusterDesired())
 }
 
 // waitUnused returns Waiting while a KafkaPipeline uses the cluster, by name or by ARN: deleting the cluster

@@ -20,7 +20,7 @@ func (p *clusterParts) networkPart() part {
 	}
 	return part{condition: v1alpha1.ConditionNetworkReady, ensure: p.ensureNetwork,
 		delete: func(ctx context.Context) (bool, error) {
-			return network.New(p.aws.EC2).Delete(ctx, p.kc.Status.VPCID, p.networkDesired())
+			return network.New(p.aws.EC2, p.r.Options.AWSWaits.Network).Delete(ctx, p.kc.Status.VPCID, p.networkDesired())
 		}}
 }
 
@@ -32,7 +32,7 @@ func (p *clusterParts) networkDesired() network.Desired {
 func (p *clusterParts) ensureNetwork(ctx context.Context) (ensured, error) {
 	st := &p.kc.Status
 	known := st.VPCID != ""
-	res, err := network.New(p.aws.EC2).Ensure(ctx, st.VPCID, p.networkDesired())
+	res, err := network.New(p.aws.EC2, p.r.Options.AWSWaits.Network).Ensure(ctx, st.VPCID, p.networkDesired())
 	e := fromResult("network", res, func(o *network.Observed) {
 		st.VPCID, st.SubnetIDs, st.SecurityGroupIDs = o.VPCID, o.PrivateSubnetIDs, nonEmpty(o.SecurityGroupID)
 		st.Network = &v1alpha1.NetworkStatus{InternetGatewayID: o.InternetGatewayID, ElasticIPAllocationID: o.AllocationID,
@@ -75,7 +75,7 @@ func (p *clusterParts) ensureExistingNetwork(ctx context.Context) (ensured, erro
 // subnet that does not exist is InvalidSpec (the spec names it); any other problem is Blocked with the
 // problem's own reason, so it is looked at again on the blocked wait and heals once the network is fixed.
 func (p *clusterParts) preflight(ctx context.Context, subnets, groups []string) (string, error) {
-	rep, err := network.New(p.aws.EC2).Preflight(ctx, network.Target{Region: p.aws.Region, SubnetIDs: subnets,
+	rep, err := network.New(p.aws.EC2, p.r.Options.AWSWaits.Network).Preflight(ctx, network.Target{Region: p.aws.Region, SubnetIDs: subnets,
 		SecurityGroupIDs: groups})
 	switch {
 	case err != nil:

@@ -30,7 +30,7 @@ func (p *clusterParts) topicAdminPart() part {
 			if err := p.waitUnused(ctx); err != nil {
 				return false, err
 			}
-			return function.New(p.aws.Lambda, p.aws.Logs).Delete(ctx, p.kc.Status.TopicAdmin.FunctionARN,
+			return function.New(p.aws.Lambda, p.aws.Logs, p.r.Options.AWSWaits.Function).Delete(ctx, p.kc.Status.TopicAdmin.FunctionARN,
 				function.Desired{Name: p.topicAdminName(), Owner: p.owner()})
 		}}
 }
@@ -64,7 +64,7 @@ func (p *clusterParts) ensureTopicAdmin(ctx context.Context) (ensured, error) {
 	if err != nil {
 		return ensured{}, err
 	}
-	res, err := function.New(p.aws.Lambda, p.aws.Logs).Ensure(ctx, st.FunctionARN, d)
+	res, err := function.New(p.aws.Lambda, p.aws.Logs, p.r.Options.AWSWaits.Function).Ensure(ctx, st.FunctionARN, d)
 	e := fromResult("topic admin function", res, func(o *function.Observed) {
 		st.FunctionARN, st.FunctionName, st.State = o.ARN, o.Name, o.State
 	})

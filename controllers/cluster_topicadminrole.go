@@ -10,7 +10,8 @@ import (
 // connect to exactly this cluster and create, describe, grow and configure its topics, place the function's
 // network interfaces in the cluster's subnets, and write the function's log group (role.TopicAdminPolicy).
 func (p *clusterParts) topicAdminRolePart() part {
-	return rolePart(p.aws.IAM, p.r.Options.IAMPropagation, ownedRole{condition: v1alpha1.ConditionTopicAdminRoleReady,
+	o := roleOwner{iam: p.aws.IAM, propagation: p.r.Options.IAMPropagation, obj: p.kc, states: p.r.states}
+	return o.part(ownedRole{condition: v1alpha1.ConditionTopicAdminRoleReady,
 		deps: []string{v1alpha1.ConditionClusterReady}, what: "topic admin role",
 		identity: role.Desired{Name: p.name(naming.SuffixTopicAdminRole, naming.MaxRole), Path: rolePath, Owner: p.owner()},
 		tags:     p.kc.Spec.Tags, policy: p.topicAdminRolePolicy, arn: &p.kc.Status.TopicAdmin.RoleARN,

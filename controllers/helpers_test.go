@@ -41,12 +41,11 @@ var testDelays = map[lifecycle.Kind]time.Duration{
 // testTimings are the controllers' waits scaled to the test delays: a blocked or stalled object is looked at
 // again within seconds.
 var testTimings = Timings{Blocked: time.Second, StalledFirst: time.Second, StalledMax: 4 * time.Second,
-	ExternalPoll: 200 * time.Millisecond, DeletePoll: 200 * time.Millisecond, InUsePoll: 200 * time.Millisecond}
+	ExternalPoll: 200 * time.Millisecond, DeletePoll: 200 * time.Millisecond, InUsePoll: 200 * time.Millisecond,
+	WaitMax: 2 * time.Second}
 
-func init() {
-	// The controllers' state-aware waits are minutes against AWS; scale them to the test delays.
-	ShortenWaits(200 * time.Millisecond)
-}
+// testPoll is the AWS layer's waits in the tests (they are seconds to minutes against AWS).
+const testPoll = 200 * time.Millisecond
 
 const (
 	waitTimeout = 90 * time.Second

@@ -25,11 +25,12 @@ type KafkaClusterReconciler struct {
 	Setup
 	reads     *readLog
 	announced *transitions
+	states    *stateClock
 }
 
 func newClusterReconciler(mgr ctrl.Manager, s Setup) *KafkaClusterReconciler {
 	return &KafkaClusterReconciler{Client: mgr.GetClient(), Recorder: boundedRecorder{mgr.GetEventRecorder("kafkacluster")},
-		Setup: s, reads: newReadLog(), announced: newTransitions()}
+		Setup: s, reads: newReadLog(), announced: newTransitions(), states: newStateClock()}
 }
 
 var clusterAccess = kindAccess{
@@ -52,7 +53,7 @@ func (r *KafkaClusterReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{}, err
 	}
 	l := loop{client: r.Client, recorder: r.Recorder, access: clusterAccess, timings: r.Options.Timings, reads: r.reads,
-		announced: r.announced}
+		announced: r.announced, states: r.states}
 	return l.reconcile(ctx, kc, &clusterParts{r: r, kc: kc, aws: cl}, kc.ResyncPeriodOr(r.Options.ResyncPeriod))
 }
 

@@ -45,11 +45,12 @@ type KafkaPipelineReconciler struct {
 	Setup
 	reads     *readLog
 	announced *transitions
+	states    *stateClock
 }
 
 func newPipelineReconciler(mgr ctrl.Manager, s Setup) *KafkaPipelineReconciler {
 	return &KafkaPipelineReconciler{Client: mgr.GetClient(), Recorder: boundedRecorder{mgr.GetEventRecorder("kafkapipeline")},
-		Setup: s, reads: newReadLog(), announced: newTransitions()}
+		Setup: s, reads: newReadLog(), announced: newTransitions(), states: newStateClock()}
 }
 
 var pipelineAccess = kindAccess{
@@ -72,7 +73,7 @@ func (r *KafkaPipelineReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 		return ctrl.Result{}, err
 	}
 	l := loop{client: r.Client, recorder: r.Recorder, access: pipelineAccess, timings: r.Options.Timings, reads: r.reads,
-		announced: r.announced}
+		announced: r.announced, states: r.states}
 	return l.reconcile(ctx, kp, p, kp.ResyncPeriodOr(r.Options.ResyncPeriod))
 }
 

@@ -1,6 +1,17 @@
 package controllers
 
-import "time"
+import (
+	"reflect"
+	"time"
+
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/cluster"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/esm"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/function"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/network"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/pipe"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/queue"
+	"github.com/kafkapipeline/kafka-pipeline-operator/internal/kafka"
+)
 
 // Options are the settings of both reconcilers. They are passed in at construction (Setup) and never
 // changed afterwards.
@@ -17,6 +28,44 @@ type Options struct {
 	IAMPropagation time.Duration
 	// Timings are the controllers' waits; zero fields take DefaultTimings' values.
 	Timings Timings
+	// AWSWaits are the AWS layer's waits; zero fields take DefaultAWSWaits' values.
+	AWSWaits AWSWaits
+}
+
+// AWSWaits are the waits the AWS layer's outcomes ask for (a resource in transition, a role propagating),
+// one set per package, given to its services when they are constructed. A part that keeps waiting in the
+// same state is looked at less often (Timings.WaitMax).
+type AWSWaits struct {
+	// Cluster are the MSK cluster's waits.
+	Cluster cluster.Waits
+	// Network are the network's waits.
+	Network network.Waits
+	// Queue are the dead-letter queue's waits.
+	Queue queue.Waits
+	// Function are the Lambda function's waits.
+	Function function.Waits
+	// Pipe are the pipe's waits.
+	Pipe pipe.Waits
+	// Mapping are the event source mapping's waits.
+	Mapping esm.Waits
+	// Topics are the waits of the topic clients (kafka.Admin, the topic admin function's client); whoever
+	// builds Setup.Topics gives them to it.
+	Topics kafka.Waits
+}
+
+// DefaultAWSWaits are the AWS layer's waits for AWS, each package's DefaultWaits.
+func DefaultAWSWaits() AWSWaits {
+	return AWSWaits{Cluster: cluster.DefaultWaits(), Network: network.DefaultWaits(), Queue: queue.DefaultWaits(),
+		Function: function.DefaultWaits(), Pipe: pipe.DefaultWaits(), Mapping: esm.DefaultWaits(),
+		Topics: kafka.DefaultWaits()}
+}
+
+// UniformAWSWaits returns AWS layer waits that are all d: for local stacks such as localaws, whose
+// transitions take about a second.
+func UniformAWSWaits(d time.Duration) AWSWaits {
+	var w AWSWaits
+	eachDuration(reflect.ValueOf(&w).Elem(), reflect.ValueOf(w), func(v *time.Duration, _ time.Duration) { *v = d })
+	return w
 }
 
 // Timings are how long the controllers wait before looking at an object again. The AWS-side waits (a
@@ -31,32 +80,52 @@ type Timings struct {
 	StalledFirst time.Duration
 	// StalledMax caps the wait between looks at a Stalled object.
 	StalledMax time.Duration
-	// ExternalPoll is how often something that only someone else can create is looked for again (a topic
-	// with topic.create false).
+	// ExternalPoll is how long to wait before looking again for something that only someone else can
+	// create (a topic with topic.create false); later looks back off up to WaitMax.
 	ExternalPoll time.Duration
-	// DeletePoll is how often a deletion in progress is looked at again.
+	// DeletePoll is how long to wait before looking again at a deletion in progress; later looks back off
+	// up to WaitMax.
 	DeletePoll time.Duration
-	// InUsePoll is how often a KafkaCluster whose deletion waits for its pipelines looks again.
+	// InUsePoll is how long a KafkaCluster whose deletion waits for its pipelines waits before looking
+	// again; later looks back off up to WaitMax.
 	InUsePoll time.Duration
+	// WaitMax caps the backoff of a part that keeps waiting in the same state (status and reason: a pipe
+	// CREATING, a function Pending, a deletion in progress): its first look waits as long as the outcome
+	// asks, each further look as long again as the part has been in that state, up to WaitMax (or the
+	// outcome's own wait when that is longer).
+	WaitMax time.Duration
 }
 
 // DefaultTimings are the waits for AWS.
 func DefaultTimings() Timings {
 	return Timings{Blocked: 5 * time.Minute, StalledFirst: 30 * time.Second, StalledMax: 10 * time.Minute,
-		ExternalPoll: 30 * time.Second, DeletePoll: 5 * time.Second, InUsePoll: 10 * time.Second}
+		ExternalPoll: 30 * time.Second, DeletePoll: 5 * time.Second, InUsePoll: 10 * time.Second,
+		WaitMax: time.Minute}
 }
 
-// withDefaults fills the zero fields of o.Timings.
+// withDefaults fills the zero fields of o.Timings and o.AWSWaits.
 func (o Options) withDefaults() Options {
-	d, t := DefaultTimings(), &o.Timings
-	for _, f := range []struct{ v, def *time.Duration }{{&t.Blocked, &d.Blocked}, {&t.StalledFirst, &d.StalledFirst},
-		{&t.StalledMax, &d.StalledMax}, {&t.ExternalPoll, &d.ExternalPoll}, {&t.DeletePoll, &d.DeletePoll},
-		{&t.InUsePoll, &d.InUsePoll}} {
-		if *f.v == 0 {
-			*f.v = *f.def
+	fill := func(v *time.Duration, def time.Duration) {
+		if *v == 0 {
+			*v = def
 		}
 	}
+	eachDuration(reflect.ValueOf(&o.Timings).Elem(), reflect.ValueOf(DefaultTimings()), fill)
+	eachDuration(reflect.ValueOf(&o.AWSWaits).Elem(), reflect.ValueOf(DefaultAWSWaits()), fill)
 	return o
+}
+
+// eachDuration calls do with every time.Duration field of the struct v (in nested structs too) and the same
+// field of def, a value of v's type.
+func eachDuration(v, def reflect.Value, do func(v *time.Duration, def time.Duration)) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if d, ok := f.Addr().Interface().(*time.Duration); ok {
+			do(d, def.Field(i).Interface().(time.Duration))
+		} else if f.Kind() == reflect.Struct {
+			eachDuration(f, def.Field(i), do)
+		}
+	}
 }
 
 // stalledWait is how long a Stalled object (or a failed resource) waits for its next look, given how long

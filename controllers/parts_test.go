@@ -1,12 +1,16 @@
 package controllers
 
 import (
+	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
@@ -254,5 +258,51 @@ func TestTopicsGoThroughTheClustersAdminFunctionWhenItHasOne(t *testing.T) {
 	}
 	if !strings.Contains(through, kp.Status.Cluster.TopicAdminFunction) {
 		t.Errorf("the condition message does not name the function: %q", through)
+	}
+}
+
+// unreadableIAM fails the test on any IAM call.
+type unreadableIAM struct {
+	awsapi.IAMAPI
+	t *testing.T
+}
+
+func (u unreadableIAM) GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	u.t.Helper()
+	u.t.Fatal("the role was read from IAM")
+	return nil, errors.New("unreachable")
+}
+
+func TestAPropagatedRoleIsReadyWithoutReadingIAM(t *testing.T) {
+	kp := unitPipeline()
+	kp.Generation = 2
+	waiting := metav1.Condition{Type: v1alpha1.ConditionPipeRoleReady, Status: metav1.ConditionFalse,
+		Reason: v1alpha1.ReasonWaitingForIAMPropagation, ObservedGeneration: 2}
+	kp.Status.Conditions = []metav1.Condition{waiting}
+	p := unitParts(kp)
+	p.r.states, p.r.Options.IAMPropagation = newStateClock(), 10*time.Second
+	p.aws.IAM = unreadableIAM{t: t}
+	state := stateOf(waiting.Status, waiting.Reason)
+	p.r.states.look(kp.UID, waiting.Type, state, time.Now().Add(-p.r.Options.IAMPropagation), 0, time.Minute)
+	res, err := p.pipeRolePart().ensure(context.Background())
+	if err != nil || !strings.Contains(res.message, kp.Status.Roles.Pipe) {
+		t.Fatalf("ensure = %+v, %v; want Ready naming %s", res, err, kp.Status.Roles.Pipe)
+	}
+
+	// A role that has waited less, or was written for another generation, is read again.
+	for name, mutate := range map[string]func(){
+		"not given IAMPropagation yet": func() {
+			p.r.states.forget(kp.UID)
+			p.r.states.look(kp.UID, waiting.Type, state, time.Now(), 0, time.Minute)
+		},
+		"another generation":           func() { kp.Generation = 3 },
+		"unknown since when (restart)": func() { p.r.states.forget(kp.UID) },
+	} {
+		p.r.states.look(kp.UID, waiting.Type, state, time.Now().Add(-time.Hour), 0, time.Minute)
+		mutate()
+		if p.roleOwner().propagated(ownedRole{condition: waiting.Type, arn: &kp.Status.Roles.Pipe}) {
+			t.Errorf("%s: propagated, want the role read", name)
+		}
+		kp.Generation = 2
 	}
 }

@@ -67,7 +67,7 @@ func (p *pipelineParts) clusterPart() part {
 func (p *pipelineParts) ensureCluster(ctx context.Context) (ensured, error) {
 	ref, st := p.kp.Spec.Cluster, &p.kp.Status.Cluster
 	if ref.ARN != "" {
-		o, err := cluster.New(p.aws.Kafka).ObserveExternal(ctx, ref.ARN)
+		o, err := cluster.New(p.aws.Kafka, p.r.Options.AWSWaits.Cluster).ObserveExternal(ctx, ref.ARN)
 		if err != nil {
 			return ensured{}, err
 		}

@@ -17,7 +17,7 @@ func (p *pipelineParts) functionPart(deps []string) part {
 	pt := part{condition: v1alpha1.ConditionFunctionReady, deps: deps, ensure: p.ensureFunction}
 	if p.kp.ManagesFunction() {
 		pt.delete = func(ctx context.Context) (bool, error) {
-			return function.New(p.aws.Lambda, p.aws.Logs).Delete(ctx, p.kp.Status.Function.ARN, function.Desired{
+			return function.New(p.aws.Lambda, p.aws.Logs, p.r.Options.AWSWaits.Function).Delete(ctx, p.kp.Status.Function.ARN, function.Desired{
 				Name: p.functionName(), Owner: p.owner()})
 		}
 	}
@@ -59,7 +59,7 @@ func (p *pipelineParts) functionDesired() (function.Desired, error) {
 }
 
 func (p *pipelineParts) ensureFunction(ctx context.Context) (ensured, error) {
-	svc, st := function.New(p.aws.Lambda, p.aws.Logs), &p.kp.Status.Function
+	svc, st := function.New(p.aws.Lambda, p.aws.Logs, p.r.Options.AWSWaits.Function), &p.kp.Status.Function
 	record := func(o *function.Observed) {
 		*st = v1alpha1.FunctionStatus{ARN: o.ARN, Name: o.Name, CodeSha256: o.CodeSha256, State: o.State}
 	}

@@ -13,7 +13,7 @@ func (p *pipelineParts) mappingPart() part {
 		deps:   []string{v1alpha1.ConditionTopicReady, v1alpha1.ConditionFunctionReady},
 		ensure: p.ensureMapping,
 		delete: func(ctx context.Context) (bool, error) {
-			return esm.New(p.aws.Lambda).Delete(ctx, p.kp.Status.EventSourceMapping.UUID, p.mappingDesired())
+			return esm.New(p.aws.Lambda, p.r.Options.AWSWaits.Mapping).Delete(ctx, p.kp.Status.EventSourceMapping.UUID, p.mappingDesired())
 		}}
 }
 
@@ -27,7 +27,7 @@ func (p *pipelineParts) mappingDesired() esm.Desired {
 
 func (p *pipelineParts) ensureMapping(ctx context.Context) (ensured, error) {
 	st := &p.kp.Status.EventSourceMapping
-	res, err := esm.New(p.aws.Lambda).Ensure(ctx, st.UUID, p.mappingDesired())
+	res, err := esm.New(p.aws.Lambda, p.r.Options.AWSWaits.Mapping).Ensure(ctx, st.UUID, p.mappingDesired())
 	e := fromResult("event source mapping", res, func(o *esm.Observed) {
 		*st = v1alpha1.EventSourceMappingStatus{UUID: o.UUID, State: o.State}
 	})

@@ -20,7 +20,7 @@ func (p *pipelineParts) pipePart() part {
 		deps:   []string{v1alpha1.ConditionTopicReady, v1alpha1.ConditionFunctionReady, v1alpha1.ConditionPipeRoleReady},
 		ensure: p.ensurePipe,
 		delete: func(ctx context.Context) (bool, error) {
-			return pipe.New(p.aws.Pipes).Delete(ctx, p.kp.Status.Pipe.ARN, p.pipeDesired())
+			return pipe.New(p.aws.Pipes, p.r.Options.AWSWaits.Pipe).Delete(ctx, p.kp.Status.Pipe.ARN, p.pipeDesired())
 		}}
 }
 
@@ -41,7 +41,7 @@ func (p *pipelineParts) pipeDesired() pipe.Desired {
 func (p *pipelineParts) ensurePipe(ctx context.Context) (ensured, error) {
 	st := &p.kp.Status.Pipe
 	failedBefore := failedPipeState(st.CurrentState)
-	svc, d := pipe.New(p.aws.Pipes), p.pipeDesired()
+	svc, d := pipe.New(p.aws.Pipes, p.r.Options.AWSWaits.Pipe), p.pipeDesired()
 	res, err := svc.Ensure(ctx, st.ARN, d)
 	e := fromResult("pipe", res, func(o *pipe.Observed) {
 		st.ARN, st.Name, st.CurrentState, st.DesiredState, st.StateReason = o.ARN, o.Name, o.CurrentState,

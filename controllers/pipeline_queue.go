@@ -14,7 +14,7 @@ func (p *pipelineParts) queuePart() part {
 	pt := part{condition: v1alpha1.ConditionDeadLetterQueueReady, ensure: p.ensureQueue}
 	if p.kp.CreatesDeadLetterQueue() {
 		pt.delete = func(ctx context.Context) (bool, error) {
-			return queue.New(p.aws.SQS).Delete(ctx, p.kp.Status.DeadLetterQueue.URL, p.queueDesired())
+			return queue.New(p.aws.SQS, p.r.Options.AWSWaits.Queue).Delete(ctx, p.kp.Status.DeadLetterQueue.URL, p.queueDesired())
 		}
 	}
 	return pt
@@ -26,7 +26,7 @@ func (p *pipelineParts) queueDesired() queue.Desired {
 }
 
 func (p *pipelineParts) ensureQueue(ctx context.Context) (ensured, error) {
-	svc, st := queue.New(p.aws.SQS), &p.kp.Status.DeadLetterQueue
+	svc, st := queue.New(p.aws.SQS, p.r.Options.AWSWaits.Queue), &p.kp.Status.DeadLetterQueue
 	if arn := p.kp.Spec.DeadLetterQueue.ARN; arn != "" {
 		o, err := svc.ObserveExternal(ctx, arn)
 		if err != nil {

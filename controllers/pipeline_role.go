@@ -10,5 +10,10 @@ import (
 func (p *pipelineParts) rolePart(suffix string, r ownedRole) part {
 	r.identity = role.Desired{Name: p.name(suffix, naming.MaxRole), Path: rolePath, Owner: p.owner()}
 	r.tags = p.kp.Spec.Tags
-	return rolePart(p.aws.IAM, p.r.Options.IAMPropagation, r)
+	return p.roleOwner().part(r)
+}
+
+// roleOwner is the pipeline as the owner of its roles.
+func (p *pipelineParts) roleOwner() roleOwner {
+	return roleOwner{iam: p.aws.IAM, propagation: p.r.Options.IAMPropagation, obj: p.kp, states: p.r.states}
 }

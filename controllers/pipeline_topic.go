@@ -35,7 +35,7 @@ func (p *pipelineParts) topicRequest() kafka.TopicRequest {
 // needs only the Lambda API; otherwise directly, which needs a network path to the brokers.
 func (p *pipelineParts) topics() (Topics, string) {
 	if fn := p.kp.Status.Cluster.TopicAdminFunction; fn != "" {
-		return &topicadmin.Client{Lambda: p.aws.Lambda, Function: fn}, " (through the topic admin function " + fn + ")"
+		return &topicadmin.Client{Lambda: p.aws.Lambda, Function: fn, Waits: p.r.Options.AWSWaits.Topics}, " (through the topic admin function " + fn + ")"
 	}
 	return p.r.Topics, ""
 }

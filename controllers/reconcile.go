@@ -68,6 +68,9 @@ type loop struct {
 	// announced remembers the transitions announced by events, so a reconcile that starts from a stale
 	// cached copy of the object does not announce one twice.
 	announced *transitions
+	// states remembers since when each part has been in its state, so a part that keeps waiting in one
+	// state is looked at less often.
+	states *stateClock
 }
 
 func (l loop) reconcile(ctx context.Context, obj managedObject, p parts, resync time.Duration) (res ctrl.Result, retErr error) {
@@ -116,6 +119,9 @@ func (l loop) reconcile(ctx context.Context, obj managedObject, p parts, resync 
 	full := requested != obj.HandledReconcileRequest() || l.reads.due(obj.GetUID(), resync, start)
 	runner := stepRunner{obj: obj, conds: &conds, gen: obj.GetGeneration(), recorder: l.recorder, full: full,
 		timings: l.timings, announced: func(cond, state string) bool { return l.announced.enter(obj.GetUID(), cond, state) },
+		looked: func(cond, state string, own time.Duration) time.Duration {
+			return l.states.look(obj.GetUID(), cond, state, time.Now(), own, l.timings.WaitMax)
+		},
 		checkpoint: func(ctx context.Context) error {
 			obj.SetConditions(conds)
 			return pt.patch(ctx, obj)
@@ -160,8 +166,14 @@ func (l loop) delete(ctx context.Context, obj managedObject, p parts, conds *[]m
 	if obj.RetainOnDelete() {
 		l.recorder.Eventf(obj, nil, "Normal", "Retained", "Delete",
 			"deletion policy Retain: the AWS resources are left in place")
+		l.states.forget(obj.GetUID())
 		controllerutil.RemoveFinalizer(obj, Finalizer)
 		return ctrl.Result{}, nil
+	}
+	// A deletion that stays in progress is looked at less often, as a waiting part is.
+	deleteWait := func(cond string, own time.Duration) time.Duration {
+		return l.states.look(obj.GetUID(), cond, stateOf(metav1.ConditionFalse, v1alpha1.ReasonDeleting), time.Now(), own,
+			l.timings.WaitMax)
 	}
 	steps := p.list()
 	for i := len(steps) - 1; i >= 0; i-- {
@@ -173,7 +185,7 @@ func (l loop) delete(ctx context.Context, obj managedObject, p parts, conds *[]m
 		gone, err := ds.delete(ctx)
 		if w, ok := outcome.AsWaiting(err); ok {
 			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, v1alpha1.ReasonDeleting, w.Message)
-			return ctrl.Result{RequeueAfter: max(w.After, minWait)}, nil
+			return ctrl.Result{RequeueAfter: max(deleteWait(ds.condition, w.After), minWait)}, nil
 		}
 		if t, ok := outcome.AsTerminal(err); ok {
 			// Never touch what is not ours: report it and treat the part as gone for this object.
@@ -187,12 +199,13 @@ func (l loop) delete(ctx context.Context, obj managedObject, p parts, conds *[]m
 		if !gone {
 			conditions.Set(conds, obj.GetGeneration(), ds.condition, metav1.ConditionFalse, v1alpha1.ReasonDeleting,
 				"deletion in progress")
-			return ctrl.Result{RequeueAfter: l.timings.DeletePoll}, nil
+			return ctrl.Result{RequeueAfter: deleteWait(ds.condition, l.timings.DeletePoll)}, nil
 		}
 		meta.RemoveStatusCondition(conds, ds.condition)
 	}
 	log.FromContext(ctx).Info("Deleted every owned AWS resource, removing the finalizer")
 	l.recorder.Eventf(obj, nil, "Normal", "Deleted", "Delete", "every owned AWS resource is deleted")
+	l.states.forget(obj.GetUID())
 	controllerutil.RemoveFinalizer(obj, Finalizer)
 	return ctrl.Result{}, nil
 }
@@ -233,32 +246,81 @@ func (l *readLog) forget(uid types.UID) {
 	delete(l.last, uid)
 }
 
-// transitions remembers, per object and condition, the last state (status and reason) an event announced.
-type transitions struct {
+// byCondition keeps a value per object and condition in memory, for reconciles running at once. A
+// restarted manager starts empty.
+type byCondition[V any] struct {
 	mu   sync.Mutex
-	last map[types.UID]map[string]string
+	last map[types.UID]map[string]V
 }
 
-func newTransitions() *transitions { return &transitions{last: map[types.UID]map[string]string{}} }
+func newByCondition[V any]() byCondition[V] {
+	return byCondition[V]{last: map[types.UID]map[string]V{}}
+}
+
+// update replaces the object's value for cond (the zero value when there is none) with next's.
+func (m *byCondition[V]) update(uid types.UID, cond string, next func(V) V) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.last[uid] == nil {
+		m.last[uid] = map[string]V{}
+	}
+	m.last[uid][cond] = next(m.last[uid][cond])
+}
+
+// get returns the object's value for cond, or the zero value.
+func (m *byCondition[V]) get(uid types.UID, cond string) V {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last[uid][cond]
+}
+
+func (m *byCondition[V]) forget(uid types.UID) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.last, uid)
+}
+
+// transitions remembers, per object and condition, the last state (status and reason) an event announced.
+type transitions struct{ byCondition[string] }
+
+func newTransitions() *transitions { return &transitions{newByCondition[string]()} }
 
 // enter records that the object's condition is in state and reports whether that is new.
 func (t *transitions) enter(uid types.UID, cond, state string) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.last[uid] == nil {
-		t.last[uid] = map[string]string{}
-	}
-	if t.last[uid][cond] == state {
-		return false
-	}
-	t.last[uid][cond] = state
-	return true
+	entered := false
+	t.update(uid, cond, func(last string) string {
+		entered = last != state
+		return state
+	})
+	return entered
 }
 
-func (t *transitions) forget(uid types.UID) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.last, uid)
+// stateClock remembers, per object and condition, the state (status and reason) a part was in at its last
+// look and since when.
+type stateClock struct{ byCondition[stateSince] }
+
+func newStateClock() *stateClock { return &stateClock{newByCondition[stateSince]()} }
+
+// look records that the object's condition is in state at now and returns the wait before the next look
+// when the outcome asks for own, capped at ceiling (see backoff).
+func (c *stateClock) look(uid types.UID, cond, state string, now time.Time, own, ceiling time.Duration) time.Duration {
+	var wait time.Duration
+	c.update(uid, cond, func(last stateSince) stateSince {
+		var rec stateSince
+		rec, wait = backoff(last, state, now, own, ceiling)
+		return rec
+	})
+	return wait
+}
+
+// heldFor returns how long the object's condition has been in state as of now, by the looks recorded so
+// far; false when the last look found it in another state, or there was none (a restarted manager).
+func (c *stateClock) heldFor(uid types.UID, cond, state string, now time.Time) (time.Duration, bool) {
+	rec := c.get(uid, cond)
+	if rec.state != state || rec.since.IsZero() {
+		return 0, false
+	}
+	return now.Sub(rec.since), true
 }
 
 // reconcileWorthy passes the changes that need a reconcile: a new generation (spec or deletion) and a new

@@ -92,6 +92,9 @@ type stepRunner struct {
 	// announced records a condition's new state (status and reason) and reports whether no event announced
 	// it yet; nil announces every transition.
 	announced func(cond, state string) bool
+	// looked records a condition's state (status and reason) at this look and returns the wait before the
+	// next look when the outcome asks for own (see backoff); nil keeps no record and returns own.
+	looked func(cond, state string, own time.Duration) time.Duration
 }
 
 // run executes the parts in order. A part whose dependencies are not all True reports DependencyNotReady
@@ -165,7 +168,8 @@ func (r stepRunner) conclude(ctx context.Context, out *stepRun, cond string, res
 	if w, ok := outcome.AsWaiting(err); ok {
 		r.set(cond, metav1.ConditionFalse, w.Reason, w.Message)
 		if !w.Watched {
-			out.wait(w.After)
+			// A part that stays in its state is looked at less often: a pipe's CREATING takes minutes.
+			out.wait(r.look(cond, metav1.ConditionFalse, w.Reason, w.After))
 		}
 		return false
 	}
@@ -199,14 +203,46 @@ func (r stepRunner) unready(deps []string) []string {
 // or entering a failure reason (Warning). Repeated identical outcomes emit nothing. It reports whether the
 // condition entered a new state.
 func (r stepRunner) set(condType string, status metav1.ConditionStatus, reason, message string) bool {
+	r.look(condType, status, reason, 0)
 	entered := conditions.Set(r.conds, r.gen, condType, status, reason, message)
 	switch {
 	case r.recorder == nil || !entered:
-	case r.announced != nil && !r.announced(condType, string(status)+"/"+reason):
+	case r.announced != nil && !r.announced(condType, stateOf(status, reason)):
 	case status == metav1.ConditionTrue:
 		r.recorder.Eventf(r.obj, nil, "Normal", condType, "Reconcile", "%s", message)
 	case conditions.ClassOf(reason) == conditions.Failure:
 		r.recorder.Eventf(r.obj, nil, "Warning", reason, "Reconcile", "%s: %s", condType, message)
 	}
 	return entered
+}
+
+// look records a condition's state at this look and returns the wait before the next look for an outcome
+// that asks for own. Recording the same state again keeps when the condition entered it.
+func (r stepRunner) look(cond string, status metav1.ConditionStatus, reason string, own time.Duration) time.Duration {
+	if r.looked == nil {
+		return own
+	}
+	return r.looked(cond, stateOf(status, reason), own)
+}
+
+// stateOf is a condition's state as the runner remembers it: status and reason.
+func stateOf(status metav1.ConditionStatus, reason string) string {
+	return string(status) + "/" + reason
+}
+
+// stateSince is the state (status and reason) a part's condition was in at a look, and since when.
+type stateSince struct {
+	state string
+	since time.Time
+}
+
+// backoff folds a look at now that found a part in state into rec, its record from the previous look,
+// and returns the new record and the wait before the next look when the outcome asks for own: own in a
+// new state (the first look, or another state than at the previous look), else as long again as the part
+// has been in the state, up to ceiling but never less than own.
+func backoff(rec stateSince, state string, now time.Time, own, ceiling time.Duration) (stateSince, time.Duration) {
+	if rec.state != state || rec.since.IsZero() {
+		rec = stateSince{state: state, since: now}
+	}
+	return rec, max(own, min(now.Sub(rec.since), ceiling))
 }

@@ -126,3 +126,68 @@ func TestStepRunnerEventsOnTransitionsOfExistingConditions(t *testing.T) {
 		t.Errorf("the same failure again emitted %d events", len(rec.Events))
 	}
 }
+
+func TestBackoff(t *testing.T) {
+	t0 := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	creating := stateSince{state: "False/Creating", since: t0}
+	for _, tc := range []struct {
+		name     string
+		rec      stateSince
+		state    string
+		at       time.Duration // after t0
+		own      time.Duration
+		wantWait time.Duration
+		wantRec  stateSince
+	}{
+		{"first look", stateSince{}, "False/Creating", 0, 10 * time.Second, 10 * time.Second, creating},
+		{"repeated, sooner than its own wait", creating, "False/Creating", 4 * time.Second, 10 * time.Second,
+			10 * time.Second, creating},
+		{"repeated: as long again", creating, "False/Creating", 25 * time.Second, 10 * time.Second, 25 * time.Second, creating},
+		{"capped", creating, "False/Creating", 10 * time.Minute, 10 * time.Second, time.Minute, creating},
+		{"own wait above the cap", creating, "False/Creating", 10 * time.Minute, 5 * time.Minute, 5 * time.Minute, creating},
+		{"state change resets", creating, "False/Updating", 10 * time.Minute, 10 * time.Second, 10 * time.Second,
+			stateSince{state: "False/Updating", since: t0.Add(10 * time.Minute)}},
+		{"same reason, other status resets", creating, "True/Creating", 2 * time.Minute, 0, 0,
+			stateSince{state: "True/Creating", since: t0.Add(2 * time.Minute)}},
+	} {
+		rec, wait := backoff(tc.rec, tc.state, t0.Add(tc.at), tc.own, time.Minute)
+		if wait != tc.wantWait || rec != tc.wantRec {
+			t.Errorf("%s: backoff = %+v, %v; want %+v, %v", tc.name, rec, wait, tc.wantRec, tc.wantWait)
+		}
+	}
+}
+
+func TestStepRunnerBacksOffAPartThatKeepsWaiting(t *testing.T) {
+	clock, now := newStateClock(), time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	var conds []metav1.Condition
+	r := stepRunner{obj: &corev1.ConfigMap{}, conds: &conds, gen: 1, full: true, timings: DefaultTimings(),
+		looked: func(cond, state string, own time.Duration) time.Duration {
+			return clock.look("uid-1", cond, state, now, own, DefaultTimings().WaitMax)
+		}}
+	var outcomes []error
+	step := part{condition: "PipeReady", ensure: func(context.Context) (ensured, error) {
+		err := outcomes[0]
+		outcomes = outcomes[1:]
+		return ensured{}, err
+	}}
+	creating := outcome.Wait(10*time.Second, "Creating", "pipe p is being created")
+	// Each look comes when the previous one asked for: 10s, 10s, 20s, 40s, then the one-minute cap. An
+	// update starts again from the outcome's own wait, and so does the same reason after the part was Ready.
+	for i, tc := range []struct {
+		err  error
+		want time.Duration
+	}{
+		{creating, 10 * time.Second}, {creating, 10 * time.Second}, {creating, 20 * time.Second},
+		{creating, 40 * time.Second}, {creating, time.Minute}, {creating, time.Minute},
+		{outcome.Wait(5*time.Second, "Updating", "pipe p is being updated"), 5 * time.Second},
+		{nil, 0},
+		{creating, 10 * time.Second},
+	} {
+		outcomes = append(outcomes, tc.err)
+		run := r.run(context.Background(), []part{step})
+		if run.requeue != tc.want {
+			t.Errorf("look %d (%v): requeue %v, want %v", i, tc.err, run.requeue, tc.want)
+		}
+		now = now.Add(max(run.requeue, time.Second))
+	}
+}

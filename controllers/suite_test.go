@@ -140,9 +140,9 @@ func startManager(resync time.Duration) {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := Options{ClusterID: testClusterID, ResyncPeriod: resync, MaxConcurrentReconciles: 4,
-		IAMPropagation: 500 * time.Millisecond, Timings: testTimings}
+		IAMPropagation: 500 * time.Millisecond, Timings: testTimings, AWSWaits: UniformAWSWaits(testPoll)}
 	Expect(Setup{AWS: awsapi.NewClientCache(awsCfg), Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Region: awsCfg.Region,
-		RootCAs: kafkaRoots(), Timeout: 5 * time.Second}, KafkaCAFile: kafkaCAFile,
+		RootCAs: kafkaRoots(), Timeout: 5 * time.Second, Waits: opts.AWSWaits.Topics}, KafkaCAFile: kafkaCAFile,
 		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}.SetupWithManager(suiteCtx, mgr)).To(Succeed())
 
 	ctx, cancel := context.WithCancel(suiteCtx)

@@ -44,7 +44,7 @@ func run() error {
 	flag.StringVar(&clusterID, "cluster-id", "default", "name of this Kubernetes cluster in ownership tags; give each cluster sharing an AWS account its own")
 	flag.DurationVar(&resync, "resync-period", 10*time.Minute, "how often a Ready object is re-read from AWS to repair drift (jittered; spec.resyncPeriod overrides)")
 	flag.DurationVar(&iamPropagation, "iam-propagation-delay", 10*time.Second, "time given to IAM after a role changes before services assume it")
-	flag.DurationVar(&transitionPoll, "transition-poll", 0, "how often a resource in transition (a cluster CREATING, a pipe UPDATING, ...) is looked at again; 0 keeps the built-in waits, which follow AWS")
+	flag.DurationVar(&transitionPoll, "transition-poll", 0, "first wait before looking again at a resource in transition (a cluster CREATING, a pipe UPDATING, ...), a deletion or a dependency; a resource that stays in its state is looked at less often, up to once a minute; 0 keeps the built-in waits, which follow AWS")
 	flag.IntVar(&concurrency, "max-concurrent-reconciles", 4, "objects of one kind reconciled at once")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "elect a leader so only one replica reconciles")
 	flag.StringVar(&kafkaCABundle, "kafka-ca-bundle", os.Getenv("AWS_CA_BUNDLE"), "PEM file of CAs trusted for the Kafka brokers' certificates besides the system's (default $AWS_CA_BUNDLE)")
@@ -57,9 +57,9 @@ func run() error {
 	if region == "" {
 		return fmt.Errorf("no AWS region: set --region or AWS_REGION")
 	}
-	timings := controllers.DefaultTimings()
+	timings, awsWaits := controllers.DefaultTimings(), controllers.DefaultAWSWaits()
 	if transitionPoll > 0 {
-		controllers.ShortenWaits(transitionPoll)
+		awsWaits = controllers.UniformAWSWaits(transitionPoll)
 		timings.ExternalPoll, timings.DeletePoll, timings.InUsePoll = transitionPoll, transitionPoll, transitionPoll
 	}
 
@@ -84,7 +84,7 @@ func run() error {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
 	return start(ctx, mgr, cfg, controllers.Options{ClusterID: clusterID, ResyncPeriod: resync,
-		MaxConcurrentReconciles: concurrency, IAMPropagation: iamPropagation, Timings: timings}, kafkaCABundle)
+		MaxConcurrentReconciles: concurrency, IAMPropagation: iamPropagation, Timings: timings, AWSWaits: awsWaits}, kafkaCABundle)
 }
 
 func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controllers.Options, kafkaCABundle string) error {
@@ -93,7 +93,8 @@ func start(ctx context.Context, mgr ctrl.Manager, cfg aws.Config, opts controlle
 		return fmt.Errorf("--kafka-ca-bundle: %w", err)
 	}
 	// The topic admin functions get the same file: on AWS it is unset, and a local AWS runs them on this host.
-	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, Region: cfg.Region, RootCAs: roots},
+	setup := controllers.Setup{AWS: awsapi.NewClientCache(cfg), Topics: &kafka.Admin{Credentials: cfg.Credentials, Region: cfg.Region, RootCAs: roots,
+		Waits: opts.AWSWaits.Topics},
 		KafkaCAFile: kafkaCABundle, BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}
 	if err := setup.SetupWithManager(ctx, mgr); err != nil {
 		return err

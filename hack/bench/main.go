@@ -57,7 +57,7 @@ func main() {
 	flag.DurationVar(&o.iamPropagation, "iam-propagation", 10*time.Second,
 		"the manager's wait after a role changes (cmd/manager's default is 10s)")
 	flag.DurationVar(&o.poll, "poll", 0,
-		"the manager's waits before looking again at a resource in transition, a dependency or a deletion (0 keeps its built-in waits)")
+		"the manager's first wait before looking again at a resource in transition, a dependency or a deletion; later looks back off to once a minute (0 keeps its built-in waits)")
 	flag.DurationVar(&o.resyncPeriod, "resync-period", time.Hour,
 		"the manager's resync period; the resync phase forces one resync with the reconcile-request annotation")
 	flag.DurationVar(&o.stall, "stall", 3*time.Minute, "give up a phase when nothing moved for this long")

@@ -43,7 +43,7 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 	copts := controllers.Options{ClusterID: opts.ClusterID, ResyncPeriod: opts.ResyncPeriod,
 		MaxConcurrentReconciles: opts.MaxConcurrentReconciles, IAMPropagation: opts.IAMPropagation}
 	if opts.Poll > 0 {
-		controllers.ShortenWaits(opts.Poll)
+		copts.AWSWaits = controllers.UniformAWSWaits(opts.Poll)
 		copts.Timings = controllers.Timings{ExternalPoll: opts.Poll, DeletePoll: opts.Poll, InUsePoll: opts.Poll}
 	}
 	cfg := rest.CopyConfig(s.REST)
@@ -74,8 +74,9 @@ func (s *Stack) startManager(ctx context.Context, opts Options) error {
 		return fmt.Errorf("adding the AWS call metrics: %w", err)
 	}
 	setup := controllers.Setup{
-		AWS:               awsapi.NewClientCache(awsCfg),
-		Topics:            &kafka.Admin{Credentials: s.AWS.Credentials, Region: s.Region, RootCAs: s.kafkaRoots(), Timeout: 10 * time.Second},
+		AWS: awsapi.NewClientCache(awsCfg),
+		Topics: &kafka.Admin{Credentials: s.AWS.Credentials, Region: s.Region, RootCAs: s.kafkaRoots(), Timeout: 10 * time.Second,
+			Waits: copts.AWSWaits.Topics},
 		KafkaCAFile:       s.KafkaCAFile,
 		BuiltinCode:       builtin.Zip,
 		BuiltinCodeSHA256: builtin.ZipSHA256,

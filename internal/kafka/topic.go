@@ -25,8 +25,24 @@ import (
 // ReasonUnreachable is the condition reason when the brokers cannot be reached or refuse the operator.
 const ReasonUnreachable = "Unreachable"
 
-// UnreachableRetry is how long to wait before trying brokers that could not be reached.
-var UnreachableRetry = 30 * time.Second
+// Waits are how long the outcomes of a topic client ask to wait before trying again.
+type Waits struct {
+	// Unreachable is the wait before trying again brokers that could not be reached or refused the
+	// operator.
+	Unreachable time.Duration
+}
+
+// DefaultWaits are the waits for MSK, whose brokers become reachable minutes after a cluster is ACTIVE
+// at worst, and whose access rules an administrator changes.
+func DefaultWaits() Waits { return Waits{Unreachable: 30 * time.Second} }
+
+// OrDefault returns w with its zero fields set to DefaultWaits' values.
+func (w Waits) OrDefault() Waits {
+	if w.Unreachable == 0 {
+		w.Unreachable = DefaultWaits().Unreachable
+	}
+	return w
+}
 
 // TopicRequest is a topic the spec asks for.
 type TopicRequest struct {
@@ -72,6 +88,8 @@ type Admin struct {
 	RootCAs *x509.CertPool
 	// Timeout bounds one Ensure (default 20s), so an unreachable cluster never blocks a reconcile for long.
 	Timeout time.Duration
+	// Waits are the waits its outcomes ask for; zero fields take DefaultWaits' values.
+	Waits Waits
 }
 
 // Ensure makes the topic exist with at least req.Partitions partitions and the requested configs.
@@ -90,7 +108,7 @@ func (a *Admin) Ensure(ctx context.Context, req TopicRequest) (TopicState, error
 func (a *Admin) Describe(ctx context.Context, req TopicRequest) (TopicState, error) {
 	var state TopicState
 	err := a.withClient(ctx, req, func(ctx context.Context, adm *kadm.Client) error {
-		td, found, err := describe(ctx, adm, req)
+		td, found, err := a.describe(ctx, adm, req)
 		switch {
 		case err != nil:
 			return err
@@ -106,7 +124,7 @@ func (a *Admin) Describe(ctx context.Context, req TopicRequest) (TopicState, err
 // withClient runs do with an admin client of req's brokers, bounded by the Admin's timeout.
 func (a *Admin) withClient(ctx context.Context, req TopicRequest, do func(context.Context, *kadm.Client) error) error {
 	if len(req.Brokers) == 0 || req.Brokers[0] == "" {
-		return outcome.Wait(UnreachableRetry, ReasonUnreachable, "the cluster has no bootstrap brokers yet")
+		return outcome.Wait(a.Waits.OrDefault().Unreachable, ReasonUnreachable, "the cluster has no bootstrap brokers yet")
 	}
 	timeout := a.Timeout
 	if timeout == 0 {
@@ -123,24 +141,24 @@ func (a *Admin) withClient(ctx context.Context, req TopicRequest, do func(contex
 }
 
 // describe lists the topic; found is false when the brokers do not have it.
-func describe(ctx context.Context, adm *kadm.Client, req TopicRequest) (kadm.TopicDetail, bool, error) {
+func (a *Admin) describe(ctx context.Context, adm *kadm.Client, req TopicRequest) (kadm.TopicDetail, bool, error) {
 	details, err := adm.ListTopics(ctx, req.Name)
 	if err != nil {
-		return kadm.TopicDetail{}, false, unreachable(req, err)
+		return kadm.TopicDetail{}, false, a.unreachable(req, err)
 	}
 	td, ok := details[req.Name]
 	if !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition) {
 		return kadm.TopicDetail{}, false, nil
 	}
 	if td.Err != nil {
-		return kadm.TopicDetail{}, false, classify(req, "describing topic "+req.Name, td.Err)
+		return kadm.TopicDetail{}, false, a.classify(req, "describing topic "+req.Name, td.Err)
 	}
 	return td, true, nil
 }
 
 // ensure is Ensure with a connected client.
 func (a *Admin) ensure(ctx context.Context, adm *kadm.Client, req TopicRequest) (TopicState, error) {
-	td, found, err := describe(ctx, adm, req)
+	td, found, err := a.describe(ctx, adm, req)
 	if err != nil {
 		return TopicState{}, err
 	}
@@ -150,7 +168,7 @@ func (a *Admin) ensure(ctx context.Context, adm *kadm.Client, req TopicRequest) 
 		}
 		if _, err := adm.CreateTopic(ctx, req.Partitions, -1, configPointers(req.Config), req.Name); err != nil &&
 			!errors.Is(err, kerr.TopicAlreadyExists) {
-			return TopicState{}, classify(req, "creating topic "+req.Name, err)
+			return TopicState{}, a.classify(req, "creating topic "+req.Name, err)
 		}
 		return TopicState{Name: req.Name, Partitions: req.Partitions, Created: true}, nil
 	}
@@ -164,7 +182,7 @@ func (a *Admin) ensure(ctx context.Context, adm *kadm.Client, req TopicRequest) 
 			err = resp.Error()
 		}
 		if err != nil {
-			return TopicState{}, classify(req, fmt.Sprintf("growing topic %s from %d to %d partitions", req.Name, have, req.Partitions), err)
+			return TopicState{}, a.classify(req, fmt.Sprintf("growing topic %s from %d to %d partitions", req.Name, have, req.Partitions), err)
 		}
 		have, grown = req.Partitions, true
 	}
@@ -181,11 +199,11 @@ func (a *Admin) syncConfig(ctx context.Context, adm *kadm.Client, req TopicReque
 	}
 	rcs, err := adm.DescribeTopicConfigs(ctx, req.Name)
 	if err != nil {
-		return classify(req, "describing the configs of topic "+req.Name, err)
+		return a.classify(req, "describing the configs of topic "+req.Name, err)
 	}
 	rc, err := rcs.On(req.Name, nil)
 	if err != nil {
-		return classify(req, "describing the configs of topic "+req.Name, err)
+		return a.classify(req, "describing the configs of topic "+req.Name, err)
 	}
 	current := map[string]string{}
 	for _, c := range rc.Configs {
@@ -207,7 +225,7 @@ func (a *Admin) syncConfig(ctx context.Context, adm *kadm.Client, req TopicReque
 		_, err = resps.On(req.Name, nil)
 	}
 	if err != nil {
-		return classify(req, "setting configs of topic "+req.Name, err)
+		return a.classify(req, "setting configs of topic "+req.Name, err)
 	}
 	return nil
 }
@@ -230,7 +248,7 @@ func (a *Admin) client(req TopicRequest) (*kgo.Client, error) {
 
 // classify maps Kafka errors: authorization failures and unreachable brokers wait with reason Unreachable
 // (an administrator or the network must change); invalid requests are terminal; the rest are transient.
-func classify(req TopicRequest, what string, err error) error {
+func (a *Admin) classify(req TopicRequest, what string, err error) error {
 	var ke *kerr.Error
 	if errors.As(err, &ke) {
 		switch {
@@ -240,18 +258,19 @@ func classify(req TopicRequest, what string, err error) error {
 			return outcome.Fail("InvalidSpec", fmt.Errorf("%s: %w", what, err))
 		case errors.Is(err, kerr.TopicAuthorizationFailed), errors.Is(err, kerr.ClusterAuthorizationFailed),
 			errors.Is(err, kerr.SaslAuthenticationFailed):
-			return outcome.Wait(UnreachableRetry, ReasonUnreachable, "%s: the brokers refused the operator's IAM identity: %v", what, err)
+			return outcome.Wait(a.Waits.OrDefault().Unreachable, ReasonUnreachable, "%s: the brokers refused the operator's IAM identity: %v", what, err)
 		}
 		if ke.Retriable {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		return outcome.Fail("InvalidSpec", fmt.Errorf("%s: %w", what, err))
 	}
-	return unreachable(req, fmt.Errorf("%s: %w", what, err))
+	return a.unreachable(req, fmt.Errorf("%s: %w", what, err))
 }
 
-func unreachable(req TopicRequest, err error) error {
-	return outcome.Wait(UnreachableRetry, ReasonUnreachable, "cannot reach the cluster's brokers %s: %v",
+// unreachable is the Waiting outcome of brokers that could not be reached.
+func (a *Admin) unreachable(req TopicRequest, err error) error {
+	return outcome.Wait(a.Waits.OrDefault().Unreachable, ReasonUnreachable, "cannot reach the cluster's brokers %s: %v",
 		strings.Join(req.Brokers, ","), err)
 }
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -80,13 +81,16 @@ func TestEnsureReportsUnreachableBrokers(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there any more
-	a := &Admin{Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Timeout: 3e9}
+	a := &Admin{Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""), Timeout: 3e9,
+		Waits: Waits{Unreachable: 7 * time.Second}}
 	_, err = a.Ensure(context.Background(), TopicRequest{Brokers: []string{addr}, Name: "t", Partitions: 1})
 	w, ok := outcome.AsWaiting(err)
-	if !ok || w.Reason != ReasonUnreachable || !strings.Contains(w.Message, addr) {
-		t.Fatalf("err = %v, want Waiting/Unreachable naming %s", err, addr)
+	if !ok || w.Reason != ReasonUnreachable || !strings.Contains(w.Message, addr) || w.After != 7*time.Second {
+		t.Fatalf("err = %v, want Waiting/Unreachable for 7s naming %s", err, addr)
 	}
-	if _, err := a.Ensure(context.Background(), TopicRequest{Name: "t"}); err == nil {
-		t.Fatal("no brokers: want an error")
+	a.Waits = Waits{}
+	_, err = a.Ensure(context.Background(), TopicRequest{Name: "t"})
+	if w, ok := outcome.AsWaiting(err); !ok || w.After != DefaultWaits().Unreachable {
+		t.Fatalf("no brokers: err = %v, want Waiting for the default %v", err, DefaultWaits().Unreachable)
 	}
 }

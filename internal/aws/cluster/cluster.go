@@ -14,14 +14,17 @@ import (
 // Component is the value of the component tag on clusters.
 const Component = "cluster"
 
-// Delays before looking again at a cluster in a transitional state. They are variables so tests can
-// shorten them.
-var (
-	// CreatingDelay is the wait while a cluster is CREATING (MSK Serverless takes minutes).
-	CreatingDelay = 30 * time.Second
-	// BusyDelay is the wait while a cluster is DELETING, UPDATING or in maintenance.
-	BusyDelay = 30 * time.Second
-)
+// Waits are how long a Service's outcomes ask to wait before looking at a cluster in a transitional state
+// again.
+type Waits struct {
+	// Creating is the wait while a cluster is CREATING (MSK Serverless takes minutes).
+	Creating time.Duration
+	// Busy is the wait while a cluster is DELETING, UPDATING or in maintenance.
+	Busy time.Duration
+}
+
+// DefaultWaits are the waits for MSK, whose clusters take minutes to change state.
+func DefaultWaits() Waits { return Waits{Creating: 30 * time.Second, Busy: 30 * time.Second} }
 
 // Desired is the MSK Serverless cluster an object asks for.
 type Desired struct {
@@ -69,11 +72,12 @@ type Result = awsapi.Result[Observed]
 
 // Service manages MSK Serverless clusters.
 type Service struct {
-	api awsapi.KafkaAPI
+	api   awsapi.KafkaAPI
+	waits Waits
 }
 
-// New returns a Service that calls MSK through api.
-func New(api awsapi.KafkaAPI) *Service { return &Service{api: api} }
+// New returns a Service that calls MSK through api and waits as waits says.
+func New(api awsapi.KafkaAPI, waits Waits) *Service { return &Service{api: api, waits: waits} }
 
 // managed is the cluster of one Desired, found through the status hint, as the ownership rules handle it.
 type managed struct {

@@ -25,6 +25,10 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
+// waits are the Service's waits in these tests: not the defaults, so the outcomes show they are the ones
+// given.
+func waits() cluster.Waits { return cluster.Waits{Creating: 7 * time.Second, Busy: 9 * time.Second} }
+
 type env struct {
 	srv     *server.Server
 	cfg     aws.Config
@@ -46,7 +50,7 @@ func setup(t *testing.T, brokers msk.Brokers) *env {
 	network := ec2.New(ec2.Config{Timings: tm})
 	srv, cfg := lawstest.Serve(t, network, msk.New(msk.Config{Timings: tm, Brokers: brokers, Network: network}))
 	api := kafkasdk.NewFromConfig(cfg)
-	return &env{srv: srv, cfg: cfg, api: api, ec2: ec2sdk.NewFromConfig(cfg), svc: cluster.New(api), timings: tm}
+	return &env{srv: srv, cfg: cfg, api: api, ec2: ec2sdk.NewFromConfig(cfg), svc: cluster.New(api, waits()), timings: tm}
 }
 
 // desired makes a VPC with two subnets and a security group and returns a cluster spec using them.
@@ -98,7 +102,7 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 
 	res, err := e.svc.Ensure(ctx, "", d)
 	w, ok := outcome.AsWaiting(err)
-	if !ok || w.Reason != awserr.ReasonCreating || w.After != cluster.CreatingDelay {
+	if !ok || w.Reason != awserr.ReasonCreating || w.After != waits().Creating {
 		t.Fatalf("first Ensure = %v, want Waiting Creating", err)
 	}
 	if !res.Created || res.Observed == nil || !strings.HasPrefix(res.Observed.ARN, "arn:aws:kafka:us-east-1:000000000000:cluster/"+d.Name+"/") {
@@ -329,7 +333,7 @@ func TestCreateRaceAdoptsTheWinner(t *testing.T) {
 	d := e.desired(t)
 	rival := &kafkasdk.CreateClusterV2Input{ClusterName: aws.String(d.Name), Tags: d.Owner.Tags(cluster.Component, d.Tags),
 		Serverless: &types.ServerlessRequest{VpcConfigs: []types.VpcConfig{{SubnetIds: d.SubnetIDs, SecurityGroupIds: d.SecurityGroupIDs}}}}
-	svc := cluster.New(&racingKafka{Client: e.api, rival: rival})
+	svc := cluster.New(&racingKafka{Client: e.api, rival: rival}, waits())
 	res, err := svc.Ensure(context.Background(), "", d)
 	if (err != nil && !isWaiting(err)) || !res.Adopted || res.Created || res.Observed == nil {
 		t.Fatalf("Ensure = %+v, %v; want the rival's cluster adopted", res, err)
@@ -388,7 +392,7 @@ func TestObserveExternal(t *testing.T) {
 func TestThrottlingIsTransient(t *testing.T) {
 	e := setup(t, nil)
 	d := e.desired(t)
-	svc := cluster.New(kafkasdk.NewFromConfig(e.cfg, func(o *kafkasdk.Options) { o.RetryMaxAttempts = 1 }))
+	svc := cluster.New(kafkasdk.NewFromConfig(e.cfg, func(o *kafkasdk.Options) { o.RetryMaxAttempts = 1 }), waits())
 	lawstest.AddFault(t, aws.ToString(e.cfg.BaseEndpoint), server.Fault{Service: "kafka", Operation: "ListClustersV2", Throttle: true})
 	_, err := svc.Ensure(context.Background(), "", d)
 	var tooMany *types.TooManyRequestsException

@@ -59,7 +59,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 		Tags:             d.tags(),
 	}
 	return Result{Observed: o, Created: true},
-		outcome.Wait(CreatingDelay, awserr.ReasonCreating, "MSK cluster %q is being created", d.Name)
+		outcome.Wait(m.waits.Creating, awserr.ReasonCreating, "MSK cluster %q is being created", d.Name)
 }
 
 // Update brings a found cluster of the owner's to the desired state and reports it.
@@ -69,9 +69,9 @@ func (m managed) Update(ctx context.Context, c *types.Cluster, res Result) (Resu
 	res.Observed = o
 	switch c.State {
 	case types.ClusterStateCreating:
-		return res, outcome.Wait(CreatingDelay, awserr.ReasonCreating, "MSK cluster %q is being created", o.Name)
+		return res, outcome.Wait(m.waits.Creating, awserr.ReasonCreating, "MSK cluster %q is being created", o.Name)
 	case types.ClusterStateDeleting:
-		return res, outcome.Wait(BusyDelay, awserr.ReasonDeleting,
+		return res, outcome.Wait(m.waits.Busy, awserr.ReasonDeleting,
 			"MSK cluster %q is being deleted; a new one is created once it is gone", o.Name)
 	case types.ClusterStateFailed:
 		return res, outcome.Failf(awserr.ReasonProvisioningFailed, "MSK cluster %q failed: %s", o.Name, o.StateMessage)
@@ -85,13 +85,13 @@ func (m managed) Update(ctx context.Context, c *types.Cluster, res Result) (Resu
 		return res, err
 	}
 	if c.State != types.ClusterStateActive {
-		return res, outcome.Wait(BusyDelay, awserr.ReasonUpdating, "MSK cluster %q is %s", o.Name, o.State)
+		return res, outcome.Wait(m.waits.Busy, awserr.ReasonUpdating, "MSK cluster %q is %s", o.Name, o.State)
 	}
 	if err := m.bootstrap(ctx, o); err != nil {
 		return res, err
 	}
 	if o.BootstrapBrokers == "" {
-		return res, outcome.Wait(BusyDelay, awserr.ReasonCreating,
+		return res, outcome.Wait(m.waits.Busy, awserr.ReasonCreating,
 			"MSK cluster %q is ACTIVE but reports no SASL/IAM bootstrap brokers yet", o.Name)
 	}
 	return res, nil

@@ -29,7 +29,7 @@ func (s *Service) ObserveExternal(ctx context.Context, arn string) (*Observed, e
 	case c.State == types.ClusterStateFailed:
 		return o, outcome.Failf(awserr.ReasonProvisioningFailed, "MSK cluster %s failed: %s", arn, o.StateMessage)
 	case c.State != types.ClusterStateActive:
-		return o, outcome.Wait(BusyDelay, awserr.ReasonUpdating, "MSK cluster %s is %s, not ACTIVE", arn, o.State)
+		return o, outcome.Wait(s.waits.Busy, awserr.ReasonUpdating, "MSK cluster %s is %s, not ACTIVE", arn, o.State)
 	}
 	if err := s.bootstrap(ctx, o); err != nil {
 		return o, err

@@ -63,7 +63,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 	}
 	out, err := m.api.CreateEventSourceMapping(ctx, in)
 	if err != nil {
-		err = classify(err, fmt.Sprintf("creating event source mapping of function %q to topic %q", d.FunctionName, d.Topic), createTerminal)
+		err = m.waits.classify(err, fmt.Sprintf("creating event source mapping of function %q to topic %q", d.FunctionName, d.Topic), createTerminal)
 		if awserr.HasCode(err, "ResourceConflictException") {
 			err = owned.Conflict(err)
 		}
@@ -72,7 +72,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 	o := observedFromOutput((*lambda.GetEventSourceMappingOutput)(out))
 	o.Tags = d.tags()
 	return Result{Observed: o, Created: true},
-		outcome.Wait(TransitionDelay, awserr.ReasonCreating, "event source mapping %s is being created", o.UUID)
+		outcome.Wait(m.waits.Transition, awserr.ReasonCreating, "event source mapping %s is being created", o.UUID)
 }
 
 // Update brings a found mapping of the owner's to the desired state and reports it.
@@ -80,7 +80,7 @@ func (m managed) Update(ctx context.Context, o *Observed, res Result) (Result, e
 	d := m.d
 	res.Observed = o
 	if reason, ok := transitional[o.State]; ok {
-		return res, outcome.Wait(TransitionDelay, reason, "event source mapping %s is %s", o.UUID, o.State)
+		return res, outcome.Wait(m.waits.Transition, reason, "event source mapping %s is %s", o.UUID, o.State)
 	}
 	if err := immutable(o, d); err != nil {
 		return res, err
@@ -96,13 +96,13 @@ func (m managed) Update(ctx context.Context, o *Observed, res Result) (Result, e
 	}
 	out, err := m.api.UpdateEventSourceMapping(ctx, in)
 	if err != nil {
-		return res, classify(err, fmt.Sprintf("updating event source mapping %s (%s)", o.UUID, diff), updateTerminal)
+		return res, m.waits.classify(err, fmt.Sprintf("updating event source mapping %s (%s)", o.UUID, diff), updateTerminal)
 	}
 	res.Updated = true
 	updated := observedFromOutput((*lambda.GetEventSourceMappingOutput)(out))
 	updated.Tags = o.Tags
 	res.Observed = updated
-	return res, outcome.Wait(TransitionDelay, awserr.ReasonUpdating, "event source mapping %s is being updated (%s)", o.UUID, diff)
+	return res, outcome.Wait(m.waits.Transition, awserr.ReasonUpdating, "event source mapping %s is being updated (%s)", o.UUID, diff)
 }
 
 // update returns the UpdateEventSourceMapping input carrying the members that differ, and a description of
@@ -162,9 +162,9 @@ func (s *Service) retag(ctx context.Context, o *Observed, want map[string]string
 
 // classify is awserr.Classify for mapping writes, except that Lambda refusing a role whose permissions
 // have not propagated yet is a Waiting outcome.
-func classify(err error, what string, terminal []string) error {
+func (w Waits) classify(err error, what string, terminal []string) error {
 	if rolePropagating(err) {
-		return outcome.Wait(TransitionDelay, awserr.ReasonDependencyNotReady, "%s: %s (waiting for IAM to propagate the function role's permissions)", what, awserr.Message(err))
+		return outcome.Wait(w.Transition, awserr.ReasonDependencyNotReady, "%s: %s (waiting for IAM to propagate the function role's permissions)", what, awserr.Message(err))
 	}
 	return awserr.Classify(err, what, terminal...)
 }

@@ -25,9 +25,15 @@ const (
 	StateDeleting  = "Deleting"
 )
 
-// TransitionDelay is the wait before looking again at a mapping in a transitional state, or after Lambda
-// refused a role that has not propagated yet. It is a variable so tests can shorten it.
-var TransitionDelay = 10 * time.Second
+// Waits are how long a Service's outcomes ask to wait before looking at a mapping again.
+type Waits struct {
+	// Transition is the wait while a mapping is Creating, Enabling, Updating, ..., and after Lambda refused
+	// a role that has not propagated yet.
+	Transition time.Duration
+}
+
+// DefaultWaits are the waits for Lambda, whose mappings take seconds to change state.
+func DefaultWaits() Waits { return Waits{Transition: 10 * time.Second} }
 
 // Desired is the event source mapping an object asks for.
 type Desired struct {
@@ -93,11 +99,12 @@ type Result = awsapi.Result[Observed]
 
 // Service manages Lambda event source mappings.
 type Service struct {
-	api awsapi.LambdaAPI
+	api   awsapi.LambdaAPI
+	waits Waits
 }
 
-// New returns a Service that calls Lambda through api.
-func New(api awsapi.LambdaAPI) *Service { return &Service{api: api} }
+// New returns a Service that calls Lambda through api and waits as waits says.
+func New(api awsapi.LambdaAPI, waits Waits) *Service { return &Service{api: api, waits: waits} }
 
 // managed is the mapping of one Desired, found through the status hint, as the ownership rules handle it.
 type managed struct {

@@ -43,6 +43,10 @@ func (r *roles) RoleAllows(_, action, _ string) bool {
 	return action != "sqs:SendMessage" || r.sendAllowed.Load()
 }
 
+// waits are the Service's waits in these tests: not the defaults, so the outcomes show they are the ones
+// given.
+func waits() esm.Waits { return esm.Waits{Transition: 7 * time.Second} }
+
 type env struct {
 	srv     *server.Server
 	api     *lambdasdk.Client
@@ -58,7 +62,7 @@ func setup(t *testing.T) *env {
 	r.sendAllowed.Store(true)
 	srv, cfg := lawstest.Serve(t, lambda.New(lambda.Config{Timings: tm, IAM: r}))
 	api := lambdasdk.NewFromConfig(cfg)
-	e := &env{srv: srv, api: api, svc: esm.New(api), timings: tm, roles: r}
+	e := &env{srv: srv, api: api, svc: esm.New(api, waits()), timings: tm, roles: r}
 	var zipped bytes.Buffer
 	zw := zip.NewWriter(&zipped)
 	if _, err := zw.Create("bootstrap"); err != nil {
@@ -114,7 +118,7 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	d := desired()
 
 	res, err := e.svc.Ensure(ctx, "", d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || w.After != esm.TransitionDelay {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || w.After != waits().Transition {
 		t.Fatalf("first Ensure = %v, want Waiting Creating", err)
 	}
 	if !res.Created || res.Observed == nil || res.Observed.UUID == "" ||
@@ -333,7 +337,7 @@ func (r *racingLambda) CreateEventSourceMapping(ctx context.Context, in *lambdas
 
 func TestCreateRaceAdoptsTheWinner(t *testing.T) {
 	e := setup(t)
-	svc := esm.New(&racingLambda{Client: e.api})
+	svc := esm.New(&racingLambda{Client: e.api}, waits())
 	res, err := svc.Ensure(context.Background(), "", desired())
 	if _, waiting := outcome.AsWaiting(err); (err != nil && !waiting) || !res.Adopted || res.Created || res.Observed == nil {
 		t.Fatalf("Ensure = %+v, %v; want the rival's mapping adopted", res, err)

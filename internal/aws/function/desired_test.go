@@ -3,6 +3,7 @@ package function
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/awserr"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
@@ -87,31 +88,37 @@ func TestConfigurationDrift(t *testing.T) {
 	}
 }
 
+// testWaits are the Service's waits in these tests: not the defaults, so the outcomes show they are the
+// ones given.
+func testWaits() Waits {
+	return Waits{Pending: 3 * time.Second, Update: 4 * time.Second, Propagation: 6 * time.Second}
+}
+
 func TestBusy(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		obs    Observed
 		reason string
-		wait   bool
+		wait   time.Duration
 	}{
-		{"active", Observed{State: "Active", LastUpdateStatus: "Successful"}, "", false},
-		{"inactive", Observed{State: "Inactive"}, "", false},
-		{"pending", Observed{State: "Pending"}, awserr.ReasonCreating, true},
-		{"updating", Observed{State: "Active", LastUpdateStatus: "InProgress"}, awserr.ReasonUpdating, true},
-		{"deleting", Observed{State: "Deleting"}, awserr.ReasonDeleting, true},
-		{"failed", Observed{State: "Failed", StateReason: "bad zip"}, awserr.ReasonProvisioningFailed, false},
+		{"active", Observed{State: "Active", LastUpdateStatus: "Successful"}, "", 0},
+		{"inactive", Observed{State: "Inactive"}, "", 0},
+		{"pending", Observed{State: "Pending"}, awserr.ReasonCreating, testWaits().Pending},
+		{"updating", Observed{State: "Active", LastUpdateStatus: "InProgress"}, awserr.ReasonUpdating, testWaits().Update},
+		{"deleting", Observed{State: "Deleting"}, awserr.ReasonDeleting, testWaits().Pending},
+		{"failed", Observed{State: "Failed", StateReason: "bad zip"}, awserr.ReasonProvisioningFailed, 0},
 	} {
-		err := busy(&tc.obs)
+		err := testWaits().busy(&tc.obs)
 		if tc.reason == "" {
 			if err != nil {
 				t.Errorf("%s: busy = %v, want nil", tc.name, err)
 			}
 			continue
 		}
-		if w, ok := outcome.AsWaiting(err); tc.wait && (!ok || w.Reason != tc.reason) {
-			t.Errorf("%s: busy = %v, want Waiting %s", tc.name, err, tc.reason)
+		if w, ok := outcome.AsWaiting(err); tc.wait > 0 && (!ok || w.Reason != tc.reason || w.After != tc.wait) {
+			t.Errorf("%s: busy = %v, want Waiting %s for %v", tc.name, err, tc.reason, tc.wait)
 		}
-		if term, ok := outcome.AsTerminal(err); !tc.wait && (!ok || term.Reason != tc.reason) {
+		if term, ok := outcome.AsTerminal(err); tc.wait == 0 && (!ok || term.Reason != tc.reason) {
 			t.Errorf("%s: busy = %v, want Terminal %s", tc.name, err, tc.reason)
 		}
 	}

@@ -46,7 +46,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 	case errors.As(err, &conflict):
 		return Result{}, owned.Conflict(awserr.Classify(err, fmt.Sprintf("creating Lambda function %q", d.Name)))
 	case err != nil:
-		return Result{}, classify(err, fmt.Sprintf("creating Lambda function %q", d.Name))
+		return Result{}, m.waits.classify(err, fmt.Sprintf("creating Lambda function %q", d.Name))
 	}
 	c := lambdatypes.FunctionConfiguration{FunctionArn: out.FunctionArn, FunctionName: out.FunctionName,
 		CodeSha256: out.CodeSha256, PackageType: out.PackageType, State: out.State, StateReason: out.StateReason,
@@ -54,7 +54,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 		Runtime: out.Runtime, Handler: out.Handler, Architectures: out.Architectures, MemorySize: out.MemorySize,
 		Timeout: out.Timeout, Environment: out.Environment, DeadLetterConfig: out.DeadLetterConfig, VpcConfig: out.VpcConfig}
 	res := Result{Observed: observe(&c, d.Code.ImageURI, d.tags()), Created: true}
-	if err := busy(res.Observed); err != nil {
+	if err := m.waits.busy(res.Observed); err != nil {
 		return res, err
 	}
 	_, err = m.ensureInvokeConfig(ctx, res.Observed, d.Retry)
@@ -80,7 +80,7 @@ func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
 		return outcome.Failf(awserr.ReasonInvalidSpec, "lambda function %s is a %s package and Lambda cannot make it %s; "+
 			"delete the function to have it re-created", o.ARN, o.PackageType, want)
 	}
-	if err := busy(o); err != nil {
+	if err := s.waits.busy(o); err != nil {
 		return err
 	}
 	codeChanged := d.Code.differs(o) || o.Architecture != d.architecture()
@@ -93,7 +93,7 @@ func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
 		if _, err := s.syncTags(ctx, o, d.tags()); err != nil {
 			return err
 		}
-		if err := busy(o); err != nil {
+		if err := s.waits.busy(o); err != nil {
 			return err
 		}
 	}
@@ -103,7 +103,7 @@ func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
 			return err
 		}
 		res.Updated = true
-		if err := busy(o); err != nil {
+		if err := s.waits.busy(o); err != nil {
 			return err
 		}
 	}
@@ -118,16 +118,16 @@ func (s *Service) update(ctx context.Context, res *Result, d Desired) error {
 
 // busy returns the outcome for a function Lambda cannot change now: Waiting while it is being created,
 // updated or deleted, Terminal when it failed. nil when it can be changed.
-func busy(o *Observed) error {
+func (w Waits) busy(o *Observed) error {
 	switch {
 	case o.State == string(lambdatypes.StateFailed):
 		return outcome.Failf(awserr.ReasonProvisioningFailed, "lambda function %s failed: %s", o.ARN, o.StateReason)
 	case o.State == string(lambdatypes.StatePending):
-		return outcome.Wait(PendingWait, awserr.ReasonCreating, "lambda function %s is being created", o.ARN)
+		return outcome.Wait(w.Pending, awserr.ReasonCreating, "lambda function %s is being created", o.ARN)
 	case o.State == string(lambdatypes.StateDeleting):
-		return outcome.Wait(PendingWait, awserr.ReasonDeleting, "lambda function %s is being deleted", o.ARN)
+		return outcome.Wait(w.Pending, awserr.ReasonDeleting, "lambda function %s is being deleted", o.ARN)
 	case o.LastUpdateStatus == string(lambdatypes.LastUpdateStatusInProgress):
-		return outcome.Wait(UpdateWait, awserr.ReasonUpdating, "an update of lambda function %s is in progress", o.ARN)
+		return outcome.Wait(w.Update, awserr.ReasonUpdating, "an update of lambda function %s is in progress", o.ARN)
 	}
 	return nil
 }
@@ -136,7 +136,7 @@ func busy(o *Observed) error {
 func (s *Service) updateCode(ctx context.Context, o *Observed, d Desired) error {
 	out, err := s.api.UpdateFunctionCode(ctx, d.Code.updateInput(o.Name, d.architecture()))
 	if err != nil {
-		return classify(err, fmt.Sprintf("updating code of Lambda function %q", o.Name))
+		return s.waits.classify(err, fmt.Sprintf("updating code of Lambda function %q", o.Name))
 	}
 	o.CodeSha256, o.ImageURI, o.Architecture = aws.ToString(out.CodeSha256), d.Code.ImageURI, d.architecture()
 	o.setStatus(out.State, out.StateReason, out.LastUpdateStatus, out.LastUpdateStatusReason)
@@ -148,7 +148,7 @@ func (s *Service) updateConfiguration(ctx context.Context, o *Observed, d Desire
 	in *lambda.UpdateFunctionConfigurationInput, fields []string) error {
 	out, err := s.api.UpdateFunctionConfiguration(ctx, in)
 	if err != nil {
-		return classify(err, fmt.Sprintf("updating %s of Lambda function %q", strings.Join(fields, ", "), o.Name))
+		return s.waits.classify(err, fmt.Sprintf("updating %s of Lambda function %q", strings.Join(fields, ", "), o.Name))
 	}
 	o.RoleARN, o.MemoryMB, o.TimeoutSeconds, o.Environment, o.DLQARN, o.VPC = d.RoleARN, d.memory(), d.timeout(),
 		d.environment().Variables, d.DLQARN, d.VPC
@@ -170,19 +170,19 @@ func (o *Observed) setStatus(state lambdatypes.State, stateReason *string, last 
 // reports whether it wrote.
 func (s *Service) syncTags(ctx context.Context, o *Observed, want map[string]string) (bool, error) {
 	set, remove := awsapi.LambdaTagCalls(ctx, s.api, o.ARN)
-	return tags.Retag(&o.Tags, want, fmt.Sprintf("Lambda function %q", o.Name), classify, set, remove)
+	return tags.Retag(&o.Tags, want, fmt.Sprintf("Lambda function %q", o.Name), s.waits.classify, set, remove)
 }
 
 // classify turns an error of a Lambda write into an outcome: IAM propagation → Waiting; a conflicting
 // update in progress → Waiting; otherwise awserr.Classify with the terminal codes.
-func classify(err error, what string) error {
+func (w Waits) classify(err error, what string) error {
 	var conflict *lambdatypes.ResourceConflictException
 	switch {
 	case IsPropagationError(err):
-		return outcome.Wait(PropagationWait, awserr.ReasonDependencyNotReady, "%s: waiting for IAM to propagate the role: %s",
+		return outcome.Wait(w.Propagation, awserr.ReasonDependencyNotReady, "%s: waiting for IAM to propagate the role: %s",
 			what, awserr.Message(err))
 	case errors.As(err, &conflict):
-		return outcome.Wait(UpdateWait, awserr.ReasonUpdating, "%s: %s", what, awserr.Message(err))
+		return outcome.Wait(w.Update, awserr.ReasonUpdating, "%s: %s", what, awserr.Message(err))
 	}
 	return awserr.Classify(err, what, terminalCodes...)
 }

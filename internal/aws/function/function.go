@@ -26,15 +26,21 @@ const (
 	DefaultTimeoutSeconds int32 = 3
 )
 
-// Delays before looking again, by what is awaited. Package variables so tests can shorten them.
-var (
-	// PendingWait is the delay while the function is being created (State Pending).
-	PendingWait = 5 * time.Second
-	// UpdateWait is the delay while an update is applied (LastUpdateStatus InProgress) or conflicts with one.
-	UpdateWait = 5 * time.Second
-	// PropagationWait is the delay while a new role or policy propagates through IAM.
-	PropagationWait = 10 * time.Second
-)
+// Waits are how long a Service's outcomes ask to wait before looking at a function again, by what is
+// awaited.
+type Waits struct {
+	// Pending is the wait while the function is being created or deleted (State Pending or Deleting).
+	Pending time.Duration
+	// Update is the wait while an update is applied (LastUpdateStatus InProgress) or conflicts with one.
+	Update time.Duration
+	// Propagation is the wait while a new role or policy propagates through IAM.
+	Propagation time.Duration
+}
+
+// DefaultWaits are the waits for Lambda, whose functions take seconds to become Active.
+func DefaultWaits() Waits {
+	return Waits{Pending: 5 * time.Second, Update: 5 * time.Second, Propagation: 10 * time.Second}
+}
 
 // Desired is the function the spec asks for.
 type Desired struct {
@@ -145,13 +151,17 @@ type Result = awsapi.Result[Observed]
 
 // Service manages functions through one Lambda client.
 type Service struct {
-	api  awsapi.LambdaAPI
-	logs awsapi.LogsAPI
+	api   awsapi.LambdaAPI
+	logs  awsapi.LogsAPI
+	waits Waits
 }
 
-// New returns a Service using api. With a non-nil logs client, Delete also deletes the function's log group
-// (/aws/lambda/<name>), which Lambda creates and never removes; with nil, log groups are kept.
-func New(api awsapi.LambdaAPI, logs awsapi.LogsAPI) *Service { return &Service{api: api, logs: logs} }
+// New returns a Service using api that waits as waits says. With a non-nil logs client, Delete also
+// deletes the function's log group (/aws/lambda/<name>), which Lambda creates and never removes; with nil,
+// log groups are kept.
+func New(api awsapi.LambdaAPI, logs awsapi.LogsAPI, waits Waits) *Service {
+	return &Service{api: api, logs: logs, waits: waits}
+}
 
 // observe converts a function configuration and its tags.
 func observe(c *lambdatypes.FunctionConfiguration, imageURI string, tagMap map[string]string) *Observed {

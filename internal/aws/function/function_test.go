@@ -83,9 +83,9 @@ func newEnv(t *testing.T) env {
 	e := env{srv: srv, timings: tm, admin: adminclient.New(aws.ToString(cfg.BaseEndpoint)),
 		lambda: lambdasdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), iam: iamsdk.NewFromConfig(cfg),
 		s3: s3sdk.NewFromConfig(cfg, func(o *s3sdk.Options) { o.UsePathStyle = true })}
-	e.svc = New(e.lambda, e.logs)
+	e.svc = New(e.lambda, e.logs, testWaits())
 	ctx := context.Background()
-	dlq, err := queue.New(sqssdk.NewFromConfig(cfg)).Ensure(ctx, "", queue.Desired{Name: "kp-ns-orders-12345678-dlq", Owner: owner})
+	dlq, err := queue.New(sqssdk.NewFromConfig(cfg), queue.DefaultWaits()).Ensure(ctx, "", queue.Desired{Name: "kp-ns-orders-12345678-dlq", Owner: owner})
 	if err != nil {
 		t.Fatalf("creating the dead-letter queue: %v", err)
 	}
@@ -251,7 +251,7 @@ func TestEnsureReturnsTheFunctionWhileItIsPending(t *testing.T) {
 	d := e.desired(t)
 	res, err := e.svc.Ensure(context.Background(), "", d)
 	w, ok := outcome.AsWaiting(err)
-	if !ok || w.Reason != awserr.ReasonCreating || w.After != PendingWait {
+	if !ok || w.Reason != awserr.ReasonCreating || w.After != testWaits().Pending {
 		t.Fatalf("Ensure right after create: %v, want Waiting FunctionPending", err)
 	}
 	if !res.Created || res.Observed == nil || res.Observed.ARN == "" || res.Observed.State != "Pending" {
@@ -275,7 +275,7 @@ func TestEnsureWaitsForIAMPropagation(t *testing.T) {
 	// A role created moments ago cannot be assumed yet.
 	e.timings.SetPropagation(time.Hour)
 	res, err := e.svc.Ensure(ctx, "", d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonDependencyNotReady || w.After != PropagationWait {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonDependencyNotReady || w.After != testWaits().Propagation {
 		t.Fatalf("Ensure with an unpropagated role: %v, want Waiting WaitingForIAMPropagation", err)
 	}
 	if res.Observed != nil || res.Created {
@@ -533,7 +533,7 @@ func TestConflictingUpdateIsWaiting(t *testing.T) {
 	}
 	d.MemoryMB = 512
 	_, err := e.svc.Ensure(ctx, res.Observed.ARN, d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonUpdating || w.After != UpdateWait {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonUpdating || w.After != testWaits().Update {
 		t.Fatalf("Ensure during a conflicting update: %v, want Waiting Updating", err)
 	}
 	if res, _ = ensureReady(t, e.svc, res.Observed.ARN, d); res.Observed.MemoryMB != 512 {
@@ -618,7 +618,7 @@ func TestDeleteKeepsLogsWithoutALogsClient(t *testing.T) {
 	if _, err := e.logs.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String("/aws/lambda/" + fnName)}); err != nil {
 		t.Fatal(err)
 	}
-	if gone, err := New(e.lambda, nil).Delete(ctx, "", d); !gone || err != nil {
+	if gone, err := New(e.lambda, nil, testWaits()).Delete(ctx, "", d); !gone || err != nil {
 		t.Fatalf("Delete: %v %v", gone, err)
 	}
 	groups, err := e.logs.DescribeLogGroups(ctx, &logssdk.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/lambda/")})
@@ -681,7 +681,7 @@ func (r racingLambda) CreateFunction(ctx context.Context, in *lambdasdk.CreateFu
 func TestEnsureAdoptsAFunctionCreatedConcurrently(t *testing.T) {
 	e := newEnv(t)
 	d := e.desired(t)
-	svc := New(racingLambda{Client: e.lambda, race: func() { e.createFunction(t, d, owner.Tags(Component, d.Tags)) }}, e.logs)
+	svc := New(racingLambda{Client: e.lambda, race: func() { e.createFunction(t, d, owner.Tags(Component, d.Tags)) }}, e.logs, testWaits())
 	res, err := svc.Ensure(context.Background(), "", d)
 	if _, waiting := outcome.AsWaiting(err); err != nil && !waiting {
 		t.Fatalf("Ensure: %v", err)

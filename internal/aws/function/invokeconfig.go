@@ -34,7 +34,7 @@ func (s *Service) ensureInvokeConfig(ctx context.Context, o *Observed, r *Retry)
 	_, err = s.api.PutFunctionEventInvokeConfig(ctx, &lambda.PutFunctionEventInvokeConfigInput{FunctionName: aws.String(o.Name),
 		MaximumRetryAttempts: aws.Int32(r.MaximumRetryAttempts), MaximumEventAgeInSeconds: aws.Int32(r.MaximumEventAgeSeconds)})
 	if err != nil {
-		return false, classify(err, fmt.Sprintf("writing event invoke configuration of Lambda function %q", o.Name))
+		return false, s.waits.classify(err, fmt.Sprintf("writing event invoke configuration of Lambda function %q", o.Name))
 	}
 	o.Retry = &Retry{MaximumRetryAttempts: r.MaximumRetryAttempts, MaximumEventAgeSeconds: r.MaximumEventAgeSeconds}
 	return true, nil

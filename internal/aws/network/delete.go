@@ -27,7 +27,7 @@ func (m managed) Delete(ctx context.Context, inv *inventory) (gone bool, err err
 	if g := inv.nat; g != nil {
 		if g.State != types.NatGatewayStateDeleting {
 			_, err := m.api.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: g.NatGatewayId})
-			if err := released(err, "deleting NAT gateway "+aws.ToString(g.NatGatewayId)); err != nil {
+			if err := m.waits.released(err, "deleting NAT gateway "+aws.ToString(g.NatGatewayId)); err != nil {
 				return false, err
 			}
 		}
@@ -50,12 +50,12 @@ func (m managed) Delete(ctx context.Context, inv *inventory) (gone bool, err err
 
 // released interprets the error of a delete call: not found means already gone; a dependency or an
 // address still in use is a Waiting outcome naming what is in the way.
-func released(err error, what string) error {
+func (w Waits) released(err error, what string) error {
 	switch {
 	case err == nil, awserr.IsNotFound(err):
 		return nil
 	case awserr.HasCode(err, "DependencyViolation", "InvalidIPAddress.InUse", "AuthFailure.InUse"):
-		return outcome.Wait(DependencyDelay, awserr.ReasonDeleting, "%s: still in use: %s", what, awserr.Message(err))
+		return outcome.Wait(w.Dependency, awserr.ReasonDeleting, "%s: still in use: %s", what, awserr.Message(err))
 	}
 	return awserr.Classify(err, what)
 }
@@ -65,7 +65,7 @@ func (s *Service) deleteAddress(ctx context.Context, a *types.Address) error {
 		return nil
 	}
 	_, err := s.api.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: a.AllocationId})
-	return released(err, "releasing Elastic IP address "+aws.ToString(a.AllocationId))
+	return s.waits.released(err, "releasing Elastic IP address "+aws.ToString(a.AllocationId))
 }
 
 func (s *Service) deleteSecurityGroup(ctx context.Context, g *types.SecurityGroup) error {
@@ -73,7 +73,7 @@ func (s *Service) deleteSecurityGroup(ctx context.Context, g *types.SecurityGrou
 		return nil
 	}
 	_, err := s.api.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: g.GroupId})
-	return released(err, "deleting security group "+aws.ToString(g.GroupId))
+	return s.waits.released(err, "deleting security group "+aws.ToString(g.GroupId))
 }
 
 func (s *Service) deleteRouteTables(ctx context.Context, tables map[string]*types.RouteTable) error {
@@ -84,12 +84,12 @@ func (s *Service) deleteRouteTables(ctx context.Context, tables map[string]*type
 				continue
 			}
 			_, err := s.api.DisassociateRouteTable(ctx, &ec2.DisassociateRouteTableInput{AssociationId: a.RouteTableAssociationId})
-			if err := released(err, fmt.Sprintf("disassociating route table %s from subnet %s", id, aws.ToString(a.SubnetId))); err != nil {
+			if err := s.waits.released(err, fmt.Sprintf("disassociating route table %s from subnet %s", id, aws.ToString(a.SubnetId))); err != nil {
 				return err
 			}
 		}
 		_, err := s.api.DeleteRouteTable(ctx, &ec2.DeleteRouteTableInput{RouteTableId: rt.RouteTableId})
-		if err := released(err, "deleting route table "+id); err != nil {
+		if err := s.waits.released(err, "deleting route table "+id); err != nil {
 			return err
 		}
 	}
@@ -106,18 +106,18 @@ func (s *Service) deleteInternetGateway(ctx context.Context, g *types.InternetGa
 		if awserr.HasCode(err, "Gateway.NotAttached") {
 			err = nil
 		}
-		if err := released(err, fmt.Sprintf("detaching internet gateway %s from VPC %s", id, aws.ToString(a.VpcId))); err != nil {
+		if err := s.waits.released(err, fmt.Sprintf("detaching internet gateway %s from VPC %s", id, aws.ToString(a.VpcId))); err != nil {
 			return err
 		}
 	}
 	_, err := s.api.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: g.InternetGatewayId})
-	return released(err, "deleting internet gateway "+id)
+	return s.waits.released(err, "deleting internet gateway "+id)
 }
 
 func (s *Service) deleteSubnets(ctx context.Context, subnets map[string]*types.Subnet) error {
 	for _, sn := range subnets {
 		_, err := s.api.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: sn.SubnetId})
-		if err := released(err, "deleting subnet "+aws.ToString(sn.SubnetId)); err != nil {
+		if err := s.waits.released(err, "deleting subnet "+aws.ToString(sn.SubnetId)); err != nil {
 			return err
 		}
 	}
@@ -129,5 +129,5 @@ func (s *Service) deleteVPC(ctx context.Context, v *types.Vpc) error {
 		return nil
 	}
 	_, err := s.api.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: v.VpcId})
-	return released(err, "deleting VPC "+aws.ToString(v.VpcId))
+	return s.waits.released(err, "deleting VPC "+aws.ToString(v.VpcId))
 }

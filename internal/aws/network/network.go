@@ -28,14 +28,17 @@ const (
 	httpsPort int32 = 443
 )
 
-// Delays before looking again. They are variables so tests can shorten them.
-var (
-	// NatGatewayDelay is the wait while the NAT gateway is pending or being deleted (EC2 takes minutes).
-	NatGatewayDelay = 30 * time.Second
-	// DependencyDelay is the wait while something outside the network (such as the network interfaces of a
+// Waits are how long a Service's outcomes ask to wait before looking at a network again.
+type Waits struct {
+	// NatGateway is the wait while the NAT gateway is pending or being deleted (EC2 takes minutes).
+	NatGateway time.Duration
+	// Dependency is the wait while something outside the network (such as the network interfaces of a
 	// deleted cluster) still uses a part being deleted.
-	DependencyDelay = 30 * time.Second
-)
+	Dependency time.Duration
+}
+
+// DefaultWaits are the waits for EC2, whose NAT gateways and released interfaces take minutes.
+func DefaultWaits() Waits { return Waits{NatGateway: 30 * time.Second, Dependency: 30 * time.Second} }
 
 // Desired is the network an object asks for.
 type Desired struct {
@@ -83,11 +86,12 @@ type Result = awsapi.Result[Observed]
 
 // Service manages networks.
 type Service struct {
-	api awsapi.EC2API
+	api   awsapi.EC2API
+	waits Waits
 }
 
-// New returns a Service that calls EC2 through api.
-func New(api awsapi.EC2API) *Service { return &Service{api: api} }
+// New returns a Service that calls EC2 through api and waits as waits says.
+func New(api awsapi.EC2API, waits Waits) *Service { return &Service{api: api, waits: waits} }
 
 // managed is the network of one Desired, found through the status hint (the VPC ID), as the ownership
 // rules handle it: its parts are judged together.

@@ -26,6 +26,12 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
 
+// waits are the Service's waits in these tests: not the defaults, so the outcomes show they are the ones
+// given.
+func waits() network.Waits {
+	return network.Waits{NatGateway: 7 * time.Second, Dependency: 9 * time.Second}
+}
+
 type env struct {
 	srv     *server.Server
 	admin   *adminclient.Client
@@ -41,7 +47,7 @@ func setup(t *testing.T) *env {
 	tm := lawstest.Timings(t)
 	srv, cfg := lawstest.Serve(t, ec2.New(ec2.Config{Timings: tm}))
 	api := ec2sdk.NewFromConfig(cfg)
-	return &env{srv: srv, admin: adminclient.New(aws.ToString(cfg.BaseEndpoint)), api: api, svc: network.New(api), timings: tm,
+	return &env{srv: srv, admin: adminclient.New(aws.ToString(cfg.BaseEndpoint)), api: api, svc: network.New(api, waits()), timings: tm,
 		endpoint: aws.ToString(cfg.BaseEndpoint)}
 }
 
@@ -203,7 +209,7 @@ func TestEnsureWaitsWhileTheNatGatewayIsPending(t *testing.T) {
 	for i := range 2 {
 		res, err := e.svc.Ensure(context.Background(), "", d)
 		w, ok := outcome.AsWaiting(err)
-		if !ok || w.After != network.NatGatewayDelay {
+		if !ok || w.After != waits().NatGateway {
 			t.Fatalf("Ensure %d = %v, want Waiting", i, err)
 		}
 		if res.Observed.NatGatewayState != "pending" || res.Observed.PrivateRouteTableID != "" || res.Observed.SecurityGroupID == "" {

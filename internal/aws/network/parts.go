@@ -218,8 +218,8 @@ func (e *ensurer) natGateway(ctx context.Context) error {
 		return outcome.Failf(awserr.ReasonProvisioningFailed, "NAT gateway %s failed: %s: %s",
 			o.NatGatewayID, aws.ToString(g.FailureCode), aws.ToString(g.FailureMessage))
 	case types.NatGatewayStateDeleting:
-		return outcome.Wait(NatGatewayDelay, awserr.ReasonDeleting,
+		return outcome.Wait(e.s.waits.NatGateway, awserr.ReasonDeleting,
 			"NAT gateway %s is being deleted; a new one is created once it is gone", o.NatGatewayID)
 	}
-	return outcome.Wait(NatGatewayDelay, awserr.ReasonCreating, "NAT gateway %s is %s", o.NatGatewayID, o.NatGatewayState)
+	return outcome.Wait(e.s.waits.NatGateway, awserr.ReasonCreating, "NAT gateway %s is %s", o.NatGatewayID, o.NatGatewayState)
 }

@@ -72,7 +72,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 	o.CurrentState = string(out.CurrentState)
 	o.DesiredState = string(out.DesiredState)
 	return Result{Observed: o, Created: true},
-		outcome.Wait(TransitionDelay, awserr.ReasonCreating, "pipe %q is being created", d.Name)
+		outcome.Wait(m.waits.Transition, awserr.ReasonCreating, "pipe %q is being created", d.Name)
 }
 
 // desiredObserved is what a pipe created from d reports.
@@ -98,7 +98,7 @@ func (m managed) Update(ctx context.Context, p *pipes.DescribePipeOutput, res Re
 	o := observed(p)
 	res.Observed = o
 	if reason, ok := transitional[p.CurrentState]; ok {
-		return res, outcome.Wait(TransitionDelay, reason, "pipe %q is %s", o.Name, o.CurrentState)
+		return res, outcome.Wait(m.waits.Transition, reason, "pipe %q is %s", o.Name, o.CurrentState)
 	}
 	if strings.HasSuffix(o.CurrentState, "_FAILED") {
 		return res, outcome.Failf(awserr.ReasonProvisioningFailed, "pipe %q is %s: %s", o.Name, o.CurrentState, o.StateReason)
@@ -132,7 +132,7 @@ func (m managed) Update(ctx context.Context, p *pipes.DescribePipeOutput, res Re
 		res.Updated = true
 		o.apply(d)
 		o.CurrentState, o.DesiredState = string(out.CurrentState), string(out.DesiredState)
-		return res, outcome.Wait(TransitionDelay, awserr.ReasonUpdating, "pipe %q is being updated (%s)", o.Name, diff)
+		return res, outcome.Wait(m.waits.Transition, awserr.ReasonUpdating, "pipe %q is being updated (%s)", o.Name, diff)
 	}
 	return m.matchState(ctx, res, d)
 }
@@ -157,7 +157,7 @@ func (s *Service) matchState(ctx context.Context, res Result, d Desired) (Result
 		o.CurrentState, o.DesiredState = string(out.CurrentState), string(out.DesiredState)
 	}
 	res.Updated = true
-	return res, outcome.Wait(TransitionDelay, awserr.ReasonUpdating, "pipe %q is moving to %s", o.Name, d.state())
+	return res, outcome.Wait(s.waits.Transition, awserr.ReasonUpdating, "pipe %q is moving to %s", o.Name, d.state())
 }
 
 // apply records in o the updatable configuration of d after a successful UpdatePipe.

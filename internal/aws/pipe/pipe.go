@@ -21,9 +21,14 @@ const (
 	StateStopped = "STOPPED"
 )
 
-// TransitionDelay is the wait before looking again at a pipe in a transitional state. It is a variable so
-// tests can shorten it.
-var TransitionDelay = 10 * time.Second
+// Waits are how long a Service's outcomes ask to wait before looking at a pipe again.
+type Waits struct {
+	// Transition is the wait while a pipe is CREATING, UPDATING, STARTING or STOPPING.
+	Transition time.Duration
+}
+
+// DefaultWaits are the waits for EventBridge Pipes, whose transitions take seconds to minutes.
+func DefaultWaits() Waits { return Waits{Transition: 10 * time.Second} }
 
 // Desired is the pipe an object asks for.
 type Desired struct {
@@ -93,11 +98,12 @@ type Result = awsapi.Result[Observed]
 
 // Service manages EventBridge Pipes.
 type Service struct {
-	api awsapi.PipesAPI
+	api   awsapi.PipesAPI
+	waits Waits
 }
 
-// New returns a Service that calls EventBridge Pipes through api.
-func New(api awsapi.PipesAPI) *Service { return &Service{api: api} }
+// New returns a Service that calls EventBridge Pipes through api and waits as waits says.
+func New(api awsapi.PipesAPI, waits Waits) *Service { return &Service{api: api, waits: waits} }
 
 // managed is the pipe of one Desired, found through the status hint, as the ownership rules handle it.
 type managed struct {

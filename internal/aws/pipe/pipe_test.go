@@ -29,6 +29,10 @@ const (
 	roleARN     = "arn:aws:iam::000000000000:role/kafkapipeline/kp-team-orders-5e6f7a8b-pipe-role"
 )
 
+// waits are the Service's waits in these tests: not the defaults, so the outcomes show they are the ones
+// given.
+func waits() pipe.Waits { return pipe.Waits{Transition: 7 * time.Second} }
+
 type env struct {
 	srv     *server.Server
 	api     *pipessdk.Client
@@ -49,7 +53,7 @@ func setup(t *testing.T, roles pipes.Roles) *env {
 	tm := lawstest.Timings(t)
 	srv, cfg := lawstest.Serve(t, pipes.New(pipes.Config{Timings: tm, Roles: roles}))
 	api := pipessdk.NewFromConfig(cfg)
-	return &env{srv: srv, api: api, svc: pipe.New(api), timings: tm}
+	return &env{srv: srv, api: api, svc: pipe.New(api, waits()), timings: tm}
 }
 
 func desired() pipe.Desired {
@@ -76,7 +80,7 @@ func TestEnsureCreatesOnceAndAdopts(t *testing.T) {
 	d := desired()
 
 	res, err := e.svc.Ensure(ctx, "", d)
-	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || w.After != pipe.TransitionDelay {
+	if w, ok := outcome.AsWaiting(err); !ok || w.Reason != awserr.ReasonCreating || w.After != waits().Transition {
 		t.Fatalf("first Ensure = %v, want Waiting Creating", err)
 	}
 	arn := "arn:aws:pipes:us-east-1:000000000000:pipe/" + d.Name
@@ -317,7 +321,7 @@ func (r *racingPipes) CreatePipe(ctx context.Context, in *pipessdk.CreatePipeInp
 
 func TestCreateRaceAdoptsTheWinner(t *testing.T) {
 	e := setup(t, nil)
-	svc := pipe.New(&racingPipes{Client: e.api})
+	svc := pipe.New(&racingPipes{Client: e.api}, waits())
 	res, err := svc.Ensure(context.Background(), "", desired())
 	if _, waiting := outcome.AsWaiting(err); (err != nil && !waiting) || !res.Adopted || res.Created || res.Observed == nil {
 		t.Fatalf("Ensure = %+v, %v; want the rival's pipe adopted", res, err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -17,10 +16,6 @@ import (
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/outcome"
 )
-
-// DeletedRecentlyWait is how long to wait before creating a queue again after SQS refused the name
-// because a queue of that name was deleted less than 60 seconds ago.
-var DeletedRecentlyWait = 20 * time.Second
 
 // terminalCreateCodes are the CreateQueue errors retrying cannot fix (query and JSON spellings).
 var terminalCreateCodes = []string{"InvalidAttributeName", "InvalidAttributeValue", "InvalidParameterValue",
@@ -49,7 +44,7 @@ func (m managed) Create(ctx context.Context) (Result, error) {
 	what := fmt.Sprintf("creating SQS queue %q", d.Name)
 	switch {
 	case errors.As(err, &recently):
-		return Result{}, outcome.Wait(DeletedRecentlyWait, awserr.ReasonDeleting,
+		return Result{}, outcome.Wait(m.waits.DeletedRecently, awserr.ReasonDeleting,
 			"SQS queue %q was deleted less than 60 seconds ago; SQS allows re-creating it after that", d.Name)
 	case awserr.IsAlreadyExists(err):
 		return Result{}, owned.Conflict(awserr.Classify(err, what))

@@ -5,6 +5,7 @@ package queue
 
 import (
 	"strings"
+	"time"
 
 	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/tags"
@@ -57,13 +58,24 @@ type Observed struct {
 // Result is what Ensure did.
 type Result = awsapi.Result[Observed]
 
-// Service manages dead-letter queues through one SQS client.
-type Service struct {
-	api awsapi.SQSAPI
+// Waits are how long a Service's outcomes ask to wait before trying again.
+type Waits struct {
+	// DeletedRecently is the wait before creating a queue again after SQS refused the name because a queue
+	// of that name was deleted less than 60 seconds ago.
+	DeletedRecently time.Duration
 }
 
-// New returns a Service using api.
-func New(api awsapi.SQSAPI) *Service { return &Service{api: api} }
+// DefaultWaits are the waits for SQS, which refuses a deleted queue's name for 60 seconds.
+func DefaultWaits() Waits { return Waits{DeletedRecently: 20 * time.Second} }
+
+// Service manages dead-letter queues through one SQS client.
+type Service struct {
+	api   awsapi.SQSAPI
+	waits Waits
+}
+
+// New returns a Service using api that waits as waits says.
+func New(api awsapi.SQSAPI, waits Waits) *Service { return &Service{api: api, waits: waits} }
 
 // isURL reports whether a hint is a queue URL rather than an ARN.
 func isURL(hint string) bool {

@@ -28,6 +28,10 @@ func desired() Desired {
 		Tags: map[string]string{"team": "payments"}}
 }
 
+// testWaits are the Service's waits in these tests: not the defaults, so the outcomes show they are the
+// ones given.
+func testWaits() Waits { return Waits{DeletedRecently: 7 * time.Second} }
+
 type env struct {
 	srv    *server.Server
 	admin  *adminclient.Client
@@ -39,7 +43,7 @@ func newEnv(t *testing.T, cfg sqs.Config) env {
 	t.Helper()
 	srv, awsCfg := lawstest.Serve(t, sqs.New(cfg))
 	client := sqssdk.NewFromConfig(awsCfg)
-	return env{srv: srv, admin: adminclient.New(aws.ToString(awsCfg.BaseEndpoint)), client: client, svc: New(client)}
+	return env{srv: srv, admin: adminclient.New(aws.ToString(awsCfg.BaseEndpoint)), client: client, svc: New(client, testWaits())}
 }
 
 // writes returns the state-changing calls the server has answered since the last resetCalls.
@@ -250,7 +254,7 @@ func TestEnsureWaitsWhileTheNameIsDeletedRecently(t *testing.T) {
 	res, err := e.svc.Ensure(ctx, "", d)
 	w, ok := outcome.AsWaiting(err)
 	if !ok || w.Reason != awserr.ReasonDeleting || !strings.Contains(w.Message, "deleted less than 60 seconds ago") ||
-		w.After != DeletedRecentlyWait || res.Observed != nil {
+		w.After != testWaits().DeletedRecently || res.Observed != nil {
 		t.Fatalf("Ensure right after Delete: %+v, %v; want Waiting Deleting for the name to be free", res, err)
 	}
 	now = now.Add(61 * time.Second)
@@ -275,7 +279,7 @@ func TestEnsureAdoptsAQueueCreatedConcurrently(t *testing.T) {
 	ctx := context.Background()
 	d := desired()
 	// The racer's queue has other attributes, so SQS answers QueueNameExists instead of the existing URL.
-	svc := New(racingSQS{Client: e.client, race: func() { e.foreignQueue(t, d, owner.Tags(Component, d.Tags)) }})
+	svc := New(racingSQS{Client: e.client, race: func() { e.foreignQueue(t, d, owner.Tags(Component, d.Tags)) }}, testWaits())
 	res, err := svc.Ensure(ctx, "", d)
 	if err != nil {
 		t.Fatalf("Ensure: %v", err)
@@ -370,7 +374,7 @@ func TestCreateAnsweredWithAForeignQueueIsNotOwned(t *testing.T) {
 		Attributes: map[string]string{"MessageRetentionPeriod": "1209600"}, Tags: map[string]string{"team": "other"}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := New(&hidingSQS{Client: e.client}).Ensure(context.Background(), "", d)
+	res, err := New(&hidingSQS{Client: e.client}, testWaits()).Ensure(context.Background(), "", d)
 	if term, ok := outcome.AsTerminal(err); !ok || term.Reason != awserr.ReasonNotOwned || res.Created {
 		t.Fatalf("Ensure answered with a foreign queue: %+v, %v; want Terminal NotOwned", res, err)
 	}

@@ -35,6 +35,8 @@ type Client struct {
 	Lambda Invoker
 	// Function is the admin function's name or ARN.
 	Function string
+	// Waits are the waits its outcomes ask for, as kafka.Admin's; zero fields take kafka.DefaultWaits'.
+	Waits kafka.Waits
 }
 
 // Ensure makes the topic exist with at least req.Partitions partitions and the requested configs, with
@@ -76,7 +78,7 @@ func (c *Client) call(ctx context.Context, req admin.Request) (kafka.TopicState,
 			Message string `json:"errorMessage"`
 		}
 		_ = json.Unmarshal(out.Payload, &fe) // a payload that is not Lambda's error shape leaves both empty
-		return kafka.TopicState{}, outcome.Wait(kafka.UnreachableRetry, awserr.ReasonUnreachable, "%s: the function failed (%s): %s: %s",
+		return kafka.TopicState{}, outcome.Wait(c.Waits.OrDefault().Unreachable, awserr.ReasonUnreachable, "%s: the function failed (%s): %s: %s",
 			what, aws.ToString(out.FunctionError), fe.Type, fe.Message)
 	}
 	var ans admin.Answer
@@ -84,20 +86,20 @@ func (c *Client) call(ctx context.Context, req admin.Request) (kafka.TopicState,
 		return kafka.TopicState{}, fmt.Errorf("%s: the answer %q is not JSON: %w", what, out.Payload, err)
 	}
 	if e := ans.Error; e != nil {
-		return kafka.TopicState{}, answerError(what, e)
+		return kafka.TopicState{}, c.answerError(what, e)
 	}
 	return kafka.TopicState{Name: ans.Topic, Partitions: ans.Partitions, Created: ans.Created, Grown: ans.Grown}, nil
 }
 
 // answerError maps an error the function answered to kafka.Admin's outcome for it.
-func answerError(what string, e *admin.Error) error {
+func (c *Client) answerError(what string, e *admin.Error) error {
 	switch e.Type {
 	case admin.ErrorTopicNotFound:
 		return fmt.Errorf("%s: %s: %w", what, e.Message, kafka.ErrTopicNotFound)
 	case admin.ErrorInvalidSpec:
 		return outcome.Failf(awserr.ReasonInvalidSpec, "%s: %s", what, e.Message)
 	case admin.ErrorUnreachable:
-		return outcome.Wait(kafka.UnreachableRetry, awserr.ReasonUnreachable, "%s: %s", what, e.Message)
+		return outcome.Wait(c.Waits.OrDefault().Unreachable, awserr.ReasonUnreachable, "%s: %s", what, e.Message)
 	}
 	return fmt.Errorf("%s: %s: %s", what, e.Type, e.Message)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -92,14 +93,14 @@ func TestAnswersAndFailuresMapToOutcomes(t *testing.T) {
 		{"unreachable", answering(`{"topic":"t","error":{"type":"Unreachable","message":"dial tcp: refused"}}`, ""),
 			func(err error) bool {
 				w, ok := outcome.AsWaiting(err)
-				return ok && w.Reason == kafka.ReasonUnreachable
+				return ok && w.Reason == kafka.ReasonUnreachable && w.After == 7*time.Second
 			}, "refused"},
 		{"retriable", answering(`{"topic":"t","error":{"type":"Retriable","message":"NOT_CONTROLLER"}}`, ""),
 			func(err error) bool { _, w := outcome.AsWaiting(err); _, f := outcome.AsTerminal(err); return !w && !f }, "NOT_CONTROLLER"},
 		{"function error", answering(`{"errorType":"Runtime.ExitError","errorMessage":"exit status 1"}`, "Unhandled"),
 			func(err error) bool {
 				w, ok := outcome.AsWaiting(err)
-				return ok && w.Reason == awserr.ReasonUnreachable
+				return ok && w.Reason == awserr.ReasonUnreachable && w.After == 7*time.Second
 			}, "Runtime.ExitError: exit status 1"},
 		{"not JSON", answering(`oops`, ""),
 			func(err error) bool { _, w := outcome.AsWaiting(err); return err != nil && !w }, "not JSON"},
@@ -117,7 +118,7 @@ func TestAnswersAndFailuresMapToOutcomes(t *testing.T) {
 			func(err error) bool { _, ok := outcome.AsBlocked(err); return ok }, "AccessDeniedException"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := &Client{Function: "kp-admin", Lambda: tc.lambda}
+			c := &Client{Function: "kp-admin", Lambda: tc.lambda, Waits: kafka.Waits{Unreachable: 7 * time.Second}}
 			_, err := c.Describe(context.Background(), kafka.TopicRequest{Name: "t"})
 			if err == nil || !tc.check(err) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "kp-admin") {
 				t.Errorf("err = %v (%T), want the %s outcome saying %q and naming the function", err, err, tc.name, tc.want)
