@@ -1,6 +1,8 @@
 package controllers
 
 import (
+	"context"
+
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/role"
@@ -19,7 +21,7 @@ func (p *clusterParts) topicAdminRolePart() part {
 }
 
 // topicAdminRolePolicy trusts Lambda and allows what the topic admin function does on this cluster.
-func (p *clusterParts) topicAdminRolePolicy(d *role.Desired) error {
+func (p *clusterParts) topicAdminRolePolicy(_ context.Context, d *role.Desired) error {
 	doc, err := role.TopicAdminPolicy(p.kc.Status.ARN, p.topicAdminName())
 	if err != nil {
 		return err

@@ -48,10 +48,7 @@ func (r *KafkaClusterReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		forgetConditions(clusterAccess.kind, req.Namespace, req.Name)
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	cl, err := r.AWS.For(ctx, kc.Spec.Region)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
+	cl := r.AWS.For(kc.Spec.Region)
 	l := loop{client: r.Client, recorder: r.Recorder, access: clusterAccess, timings: r.Options.Timings, reads: r.reads,
 		announced: r.announced, states: r.states}
 	return l.reconcile(ctx, kc, &clusterParts{r: r, kc: kc, aws: cl}, kc.ResyncPeriodOr(r.Options.ResyncPeriod))

@@ -48,11 +48,7 @@ func (r *KafkaPipelineReconciler) pipelineParts(ctx context.Context, kp *v1alpha
 			}
 		}
 	}
-	cl, err := r.AWS.For(ctx, p.region)
-	if err != nil {
-		return nil, err
-	}
-	p.aws = cl
+	p.aws = r.AWS.For(p.region)
 	return p, nil
 }
 

@@ -1,6 +1,8 @@
 package controllers
 
 import (
+	"context"
+
 	"slices"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
@@ -21,8 +23,12 @@ func (p *pipelineParts) functionRolePart(deps []string) part {
 }
 
 // functionRolePolicy trusts Lambda and allows what the function does.
-func (p *pipelineParts) functionRolePolicy(d *role.Desired) error {
-	perms := role.FunctionPermissions{Region: p.aws.Region, Account: p.aws.AccountID, FunctionName: p.functionName(),
+func (p *pipelineParts) functionRolePolicy(ctx context.Context, d *role.Desired) error {
+	account, err := p.aws.Account(ctx)
+	if err != nil {
+		return err
+	}
+	perms := role.FunctionPermissions{Region: p.aws.Region, Account: account, FunctionName: p.functionName(),
 		DLQARN: p.kp.Status.DeadLetterQueue.ARN}
 	if !p.kp.UsesPipe() {
 		kafkaPerms := p.kafkaPermissions()

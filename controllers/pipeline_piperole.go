@@ -1,6 +1,8 @@
 package controllers
 
 import (
+	"context"
+
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/naming"
 	"github.com/kafkapipeline/kafka-pipeline-operator/internal/aws/role"
@@ -16,12 +18,16 @@ func (p *pipelineParts) pipeRolePart() part {
 
 // pipeRolePolicy trusts EventBridge Pipes of this account and allows reading the topic and invoking the
 // function.
-func (p *pipelineParts) pipeRolePolicy(d *role.Desired) error {
+func (p *pipelineParts) pipeRolePolicy(ctx context.Context, d *role.Desired) error {
+	account, err := p.aws.Account(ctx)
+	if err != nil {
+		return err
+	}
 	doc, err := role.PipePolicy(p.kafkaPermissions())
 	if err != nil {
 		return err
 	}
-	d.TrustService, d.TrustConditions = "pipes.amazonaws.com", role.SourceAccount(p.aws.AccountID)
+	d.TrustService, d.TrustConditions = "pipes.amazonaws.com", role.SourceAccount(account)
 	d.InlinePolicyName, d.InlinePolicy = "kafka-pipeline-pipe", doc
 	return nil
 }

@@ -26,7 +26,7 @@ type ownedRole struct {
 	// tags are the user's tags of the owning object.
 	tags map[string]string
 	// policy adds the trust and the inline policy to the role's identity.
-	policy func(*role.Desired) error
+	policy func(context.Context, *role.Desired) error
 	// arn is the role's status field.
 	arn *string
 	// purpose ends the True condition's message.
@@ -53,7 +53,7 @@ func (o roleOwner) part(r ownedRole) part {
 			}
 			d := r.identity
 			d.Tags = r.tags
-			if err := r.policy(&d); err != nil {
+			if err := r.policy(ctx, &d); err != nil {
 				return ensured{}, err
 			}
 			res, err := role.New(o.iam).Ensure(ctx, *r.arn, d)

@@ -22,8 +22,10 @@ import (
 type Clients struct {
 	// Region the clients talk to.
 	Region string
-	// AccountID is the account the credentials belong to (from STS GetCallerIdentity).
+	// AccountID is the account the credentials belong to, when known in advance; otherwise Account learns
+	// it from STS on first need. Read it through Account.
 	AccountID string
+	accountMu sync.Mutex
 
 	// Kafka is the MSK client.
 	Kafka KafkaAPI
@@ -76,24 +78,36 @@ func NewClientCache(base aws.Config) *ClientCache {
 // DefaultRegion is the region of objects that name none.
 func (c *ClientCache) DefaultRegion() string { return c.base.Region }
 
-// For returns the clients of a region ("" means the default), learning the account id once per region.
-func (c *ClientCache) For(ctx context.Context, region string) (*Clients, error) {
+// For returns the clients of a region ("" means the default). It calls no AWS API: the account is learned
+// when a part first needs it (Account), so an object that only waits costs no call.
+func (c *ClientCache) For(region string) *Clients {
 	if region == "" {
 		region = c.base.Region
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cl, ok := c.byRegion[region]; ok {
-		return cl, nil
+		return cl
 	}
 	cfg := c.base.Copy()
 	cfg.Region = region
 	cl := NewClients(cfg)
-	id, err := cl.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, fmt.Errorf("learning the AWS account of region %s: %w", region, err)
-	}
-	cl.AccountID = aws.ToString(id.Account)
 	c.byRegion[region] = cl
-	return cl, nil
+	return cl
+}
+
+// Account returns the account the credentials belong to: AccountID when set, else learned once from STS
+// GetCallerIdentity (a failure is not kept, so the next call asks again).
+func (c *Clients) Account(ctx context.Context) (string, error) {
+	c.accountMu.Lock()
+	defer c.accountMu.Unlock()
+	if c.AccountID != "" {
+		return c.AccountID, nil
+	}
+	id, err := c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", fmt.Errorf("learning the AWS account of region %s: %w", c.Region, err)
+	}
+	c.AccountID = aws.ToString(id.Account)
+	return c.AccountID, nil
 }
