@@ -85,6 +85,29 @@ var _ = Describe("Deleting a KafkaCluster", func() {
 		deleteAll(kp)
 		waitGone(kc)
 	})
+
+	It("goes on as soon as its last pipeline is gone, not at its next look", func() {
+		// With an hour between looks at a cluster in use, only the pipeline's deletion can wake it.
+		slow := testTimings
+		slow.InUsePoll, slow.WaitMax = time.Hour, time.Hour
+		stopManager()
+		startManagerWith(time.Hour, slow)
+		DeferCleanup(func() { stopManager(); startManager(time.Hour) })
+
+		ns, kc := readyCluster("lastuser")
+		kp := newPipeline(ns, "p", kc.Name)
+		Expect(k8s.Create(ctx, kp)).To(Succeed())
+		waitReady(kp)
+		Expect(k8s.Delete(ctx, kc)).To(Succeed())
+		Eventually(func(g Gomega) {
+			c := conditions.Get(conditionsOf(kc), v1alpha1.ConditionClusterReady)
+			g.Expect(c).NotTo(BeNil())
+			g.Expect(c.Message).To(ContainSubstring("waiting for the KafkaPipelines that use this cluster"))
+		}).WithTimeout(waitTimeout).WithPolling(poll).Should(Succeed())
+
+		deleteAll(kp)
+		waitGone(kc)
+	})
 })
 
 var _ = Describe("Waiting", func() {

@@ -8,6 +8,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/kafkapipeline/kafka-pipeline-operator/api/v1alpha1"
 	awsapi "github.com/kafkapipeline/kafka-pipeline-operator/internal/aws"
@@ -58,9 +62,46 @@ func (r *KafkaClusterReconciler) Reconcile(ctx context.Context, req ctrl.Request
 func (r *KafkaClusterReconciler) SetupWithManager(_ context.Context, mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.KafkaCluster{}, builder.WithPredicates(reconcileWorthy)).
+		Watches(&v1alpha1.KafkaPipeline{}, handler.EnqueueRequestsFromMapFunc(r.deletingClustersOf),
+			builder.WithPredicates(pipelineGone)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(1, r.Options.MaxConcurrentReconciles)}).
 		Named("kafkacluster").
 		Complete(r)
+}
+
+// pipelineGone passes the deletion of a KafkaPipeline (its finalizer removed), which may free a
+// KafkaCluster whose deletion waits for its pipelines.
+var pipelineGone = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	UpdateFunc:  func(event.UpdateEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return true },
+}
+
+// deletingClustersOf maps a KafkaPipeline to the KafkaClusters being deleted that it used, by name (in its
+// namespace) or by ARN (in any namespace), so their deletion goes on as soon as it is gone rather than at
+// the next look.
+func (r *KafkaClusterReconciler) deletingClustersOf(ctx context.Context, o client.Object) []reconcile.Request {
+	ref := o.(*v1alpha1.KafkaPipeline).Spec.Cluster
+	var candidates []v1alpha1.KafkaCluster
+	if ref.Name != "" {
+		kc := v1alpha1.KafkaCluster{}
+		if err := r.Get(ctx, client.ObjectKey{Namespace: o.GetNamespace(), Name: ref.Name}, &kc); err == nil {
+			candidates = append(candidates, kc)
+		}
+	} else {
+		var all v1alpha1.KafkaClusterList
+		if err := r.List(ctx, &all); err == nil {
+			candidates = all.Items
+		}
+	}
+	var reqs []reconcile.Request
+	for _, kc := range candidates {
+		if !kc.DeletionTimestamp.IsZero() && (ref.Name != "" || kc.Status.ARN == ref.ARN) {
+			reqs = append(reqs, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&kc)})
+		}
+	}
+	return reqs
 }
 
 // clusterParts are one KafkaCluster's parts for one reconcile.

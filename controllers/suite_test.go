@@ -114,7 +114,10 @@ var _ = AfterSuite(func() {
 
 // startManager runs both controllers in a fresh manager, as a restarted operator would, with the given
 // resync period.
-func startManager(resync time.Duration) {
+func startManager(resync time.Duration) { startManagerWith(resync, testTimings) }
+
+// startManagerWith starts the manager with the given resync period and controller waits.
+func startManagerWith(resync time.Duration, timings Timings) {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme: scheme,
 		// Tests restart the manager in one process; controller names repeat.
@@ -139,7 +142,7 @@ func startManager(resync time.Duration) {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := Options{ClusterID: testClusterID, ResyncPeriod: resync, MaxConcurrentReconciles: 4,
-		IAMPropagation: 500 * time.Millisecond, Timings: testTimings, AWSWaits: UniformAWSWaits(testPoll)}
+		IAMPropagation: 500 * time.Millisecond, Timings: timings, AWSWaits: UniformAWSWaits(testPoll)}
 	Expect(Setup{AWS: awsapi.NewClientCache(awsCfg), Topics: &kafka.Admin{Credentials: awsCfg.Credentials, Region: awsCfg.Region,
 		RootCAs: kafkaRoots(), Timeout: 5 * time.Second, Waits: opts.AWSWaits.Topics}, KafkaCAFile: kafkaCAFile,
 		BuiltinCode: builtin.Zip, BuiltinCodeSHA256: builtin.ZipSHA256, Options: opts}.SetupWithManager(suiteCtx, mgr)).To(Succeed())
