@@ -57,7 +57,7 @@ func run(ctx context.Context, addr string, stepTimeout time.Duration, logPath st
 		}
 	}()
 
-	d := &demo{out: os.Stdout, stepTimeout: stepTimeout, started: time.Now()}
+	d := &demo{out: os.Stdout, stepTimeout: stepTimeout, started: time.Now(), boundary: boundary}
 	err = d.step(ctx, "Start the local stack: kube-apiserver + etcd, localaws, the manager", func(context.Context) error {
 		// The stack lives as long as the demo, not the step.
 		s, err := devstack.Start(ctx, devstack.Options{Root: root, AWSAddr: addr, Log: logFile, VPCBoundary: boundary})

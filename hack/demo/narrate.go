@@ -18,7 +18,9 @@ type demo struct {
 	stepTimeout time.Duration
 	started     time.Time
 	stack       *devstack.Stack
-	timings     []timing
+	// boundary says that the brokers are reachable only from inside their VPC.
+	boundary bool
+	timings  []timing
 	state
 }
 

@@ -132,7 +132,11 @@ func (d *demo) produceHello(ctx context.Context) error {
 // produce writes one record to the pipeline's topic through the bootstrap brokers in its status.
 func (d *demo) produce(ctx context.Context, value string) (devstack.Produced, error) {
 	brokers, topic := d.pipeline.Status.Cluster.BootstrapBrokers, d.pipeline.Spec.Topic.Name
-	d.say("producing to %s on %s over TLS with SASL/OAUTHBEARER (franz-go, aws-msk-iam-sasl-signer-go)", topic, brokers)
+	from := ""
+	if d.boundary {
+		from = ", from inside the cluster's VPC as a producer in its subnets would"
+	}
+	d.say("producing to %s on %s over TLS with SASL/OAUTHBEARER (franz-go, aws-msk-iam-sasl-signer-go)%s", topic, brokers, from)
 	out, err := d.stack.Produce(ctx, d.pipeline, []byte(value))
 	if err != nil {
 		return devstack.Produced{}, err
