@@ -26,8 +26,23 @@ type Produced struct {
 // status, over TLS with SASL/OAUTHBEARER and an IAM token from the stack's AWS credentials, as an MSK
 // Serverless client would. It returns where each record landed, in the order of values.
 func (s *Stack) Produce(ctx context.Context, kp *v1alpha1.KafkaPipeline, values ...[]byte) ([]Produced, error) {
+	return s.produce(ctx, kp, nil, values)
+}
+
+// ProduceTo writes values to one partition of the pipeline's topic, as Produce does.
+func (s *Stack) ProduceTo(ctx context.Context, kp *v1alpha1.KafkaPipeline, partition int32, values ...[]byte) ([]Produced, error) {
+	return s.produce(ctx, kp, &partition, values)
+}
+
+// produce writes values to the pipeline's topic: to one partition, or where the client's partitioner puts
+// them when partition is nil.
+func (s *Stack) produce(ctx context.Context, kp *v1alpha1.KafkaPipeline, partition *int32, values [][]byte) ([]Produced, error) {
 	bootstrap, topic := kp.Status.Cluster.BootstrapBrokers, kp.Spec.Topic.Name
-	cl, err := s.kafkaClient(kp, kgo.DefaultProduceTopic(topic))
+	opts := []kgo.Opt{kgo.DefaultProduceTopic(topic)}
+	if partition != nil {
+		opts = append(opts, kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	}
+	cl, err := s.kafkaClient(kp, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -35,6 +50,9 @@ func (s *Stack) Produce(ctx context.Context, kp *v1alpha1.KafkaPipeline, values 
 	records := make([]*kgo.Record, len(values))
 	for i, v := range values {
 		records[i] = &kgo.Record{Value: v}
+		if partition != nil {
+			records[i].Partition = *partition
+		}
 	}
 	if err := cl.ProduceSync(ctx, records...).FirstErr(); err != nil {
 		return nil, fmt.Errorf("producing to %s on %s: %w", topic, bootstrap, err)

@@ -44,13 +44,17 @@ var _ = Describe("Topic administration behind the VPC boundary", func() {
 		hello := produce(kp, `{"message": "through the VPC"}`)
 		Eventually(countsOf(kp, hello...)).WithContext(timeout(time.Minute)).Should(Equal([]int{1}))
 
-		// Growing comes last: a consumer (the pipe's, as AWS's) notices new partitions only when it next
-		// refreshes the topic's metadata, which can take minutes.
 		By("growing the topic")
 		update(kp, func(s *v1alpha1.KafkaPipelineSpec) { s.Topic.Partitions = 5 })
 		Expect(kp.Status.Topic.Partitions).To(BeEquivalentTo(5))
 		Expect(partitionsSeenInVPC(timeout(30*time.Second), kp)).To(Equal(5))
 		Expect(kp.Status.Cluster.TopicAdminFunction).NotTo(BeEmpty())
+
+		By("delivering a record written to a new partition: the pipe's consumer finds it on its next metadata refresh")
+		grown, err := stack.ProduceTo(timeout(30*time.Second), kp, 4, []byte(`{"message": "in a new partition"}`))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(grown[0].Partition).To(BeEquivalentTo(4))
+		Eventually(countsOf(kp, grown...)).WithContext(timeout(time.Minute)).Should(Equal([]int{1}))
 	})
 })
 

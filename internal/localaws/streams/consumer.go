@@ -151,6 +151,7 @@ func (c *consumer) run() {
 		kgo.OnPartitionsRevoked(c.revoked),
 		kgo.OnPartitionsLost(c.revoked),
 		kgo.FetchMaxWait(fetchMaxWait),
+		kgo.MetadataMaxAge(c.s.cfg.MetadataRefresh),
 	)...)
 	if err != nil {
 		c.log.Error("cannot create the Kafka consumer", "error", err)

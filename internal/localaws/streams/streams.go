@@ -70,6 +70,11 @@ const (
 	DefaultMappingAttempts = 3
 	// DefaultStopGrace is how long Stop lets an invocation in flight finish before cancelling it.
 	DefaultStopGrace = 5 * time.Second
+	// DefaultMetadataRefresh is how often a consumer refreshes its topic's metadata, and so how soon it
+	// consumes partitions added to the topic. AWS does not document how soon pipes and event source mappings
+	// find new partitions; Kafka clients default to five minutes, which would leave a grown topic's new
+	// partitions unread for that long.
+	DefaultMetadataRefresh = 10 * time.Second
 )
 
 // Config configures the data plane.
@@ -95,6 +100,9 @@ type Config struct {
 	MappingAttempts int
 	// StopGrace is how long stopping a consumer waits for invocations in flight (0 means DefaultStopGrace).
 	StopGrace time.Duration
+	// MetadataRefresh is how often a consumer refreshes its topic's metadata (0 means
+	// DefaultMetadataRefresh).
+	MetadataRefresh time.Duration
 }
 
 // Streams runs the consumers of pipes and event source mappings. Its PipeRunner and MappingRunner plug
@@ -124,6 +132,9 @@ func New(cfg Config) *Streams {
 	}
 	if cfg.MappingAttempts <= 0 {
 		cfg.MappingAttempts = DefaultMappingAttempts
+	}
+	if cfg.MetadataRefresh <= 0 {
+		cfg.MetadataRefresh = DefaultMetadataRefresh
 	}
 	if cfg.StopGrace <= 0 {
 		cfg.StopGrace = DefaultStopGrace
