@@ -39,6 +39,16 @@ type CallSummary struct {
 	ByOperation []OperationCalls `json:"byOperation"`
 }
 
+// count returns the calls of one operation.
+func (s CallSummary) count(service, operation string) int64 {
+	for _, oc := range s.ByOperation {
+		if oc.Service == service && oc.Operation == operation {
+			return oc.Calls
+		}
+	}
+	return 0
+}
+
 type opKey struct{ service, operation string }
 
 // diffCalls summarizes the calls counted between two snapshots of localaws's counters, per pipeline of n.

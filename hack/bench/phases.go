@@ -198,7 +198,9 @@ func resyncPhase(ctx context.Context, s *stack, o options, ready []string, res *
 	if res.Resync, err = m.end(ctx, len(ready)); err != nil {
 		return err
 	}
-	if w := res.Resync.Calls.Writes; w > 0 {
+	// lambda Invoke is left out: the operator invokes only topic admin functions, whose ensure changes a topic
+	// only when it differs from the spec, so on a resync it reads.
+	if w := res.Resync.Calls.Writes - res.Resync.Calls.count("lambda", "Invoke"); w > 0 {
 		res.Problems = append(res.Problems, fmt.Sprintf("the resync made %d AWS writes; it should only read", w))
 	}
 	progress("resync done in %s: %.1f AWS calls per pipeline, %d writes", res.Resync.Makespan,
