@@ -73,11 +73,7 @@ var _ = Describe("Deleting a KafkaCluster", func() {
 		waitReady(kp)
 
 		Expect(k8s.Delete(ctx, kc)).To(Succeed())
-		Eventually(func(g Gomega) {
-			c := conditions.Get(conditionsOf(kc), v1alpha1.ConditionClusterReady)
-			g.Expect(c).NotTo(BeNil())
-			g.Expect(c.Message).To(ContainSubstring(other + "/p"))
-		}).WithTimeout(waitTimeout).WithPolling(poll).Should(Succeed())
+		waitDeleting(kc, v1alpha1.ConditionClusterReady, other+"/p")
 		Consistently(func() error { return k8s.Get(ctx, client.ObjectKeyFromObject(kc), kc) }).
 			WithTimeout(2 * time.Second).WithPolling(poll).Should(Succeed())
 		Expect(conditions.IsTrue(conditionsOf(kp), conditions.Ready)).To(BeTrue())
@@ -99,11 +95,7 @@ var _ = Describe("Deleting a KafkaCluster", func() {
 		Expect(k8s.Create(ctx, kp)).To(Succeed())
 		waitReady(kp)
 		Expect(k8s.Delete(ctx, kc)).To(Succeed())
-		Eventually(func(g Gomega) {
-			c := conditions.Get(conditionsOf(kc), v1alpha1.ConditionClusterReady)
-			g.Expect(c).NotTo(BeNil())
-			g.Expect(c.Message).To(ContainSubstring("waiting for the KafkaPipelines that use this cluster"))
-		}).WithTimeout(waitTimeout).WithPolling(poll).Should(Succeed())
+		waitDeleting(kc, v1alpha1.ConditionClusterReady, "waiting for the KafkaPipelines that use this cluster")
 
 		deleteAll(kp)
 		waitGone(kc)

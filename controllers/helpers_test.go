@@ -103,6 +103,19 @@ func waitForCondition(obj client.Object, condType string, want metav1.ConditionS
 	}).WithTimeout(waitTimeout).WithPolling(poll).Should(Succeed())
 }
 
+// waitDeleting waits until a KafkaCluster's deletion is held at one part: its condition is Deleting with a
+// message that contains want (for example the pipelines it waits for).
+func waitDeleting(kc *v1alpha1.KafkaCluster, condType, want string) {
+	GinkgoHelper()
+	Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(kc), kc)).To(Succeed())
+		c := conditions.Get(kc.Status.Conditions, condType)
+		g.Expect(c).NotTo(BeNil(), "condition %s missing", condType)
+		g.Expect(c.Reason).To(Equal(v1alpha1.ReasonDeleting), "%s: %s", condType, c.Message)
+		g.Expect(c.Message).To(ContainSubstring(want))
+	}).WithTimeout(waitTimeout).WithPolling(poll).Should(Succeed())
+}
+
 func waitReady(obj client.Object) {
 	GinkgoHelper()
 	waitForCondition(obj, conditions.Ready, metav1.ConditionTrue, "")

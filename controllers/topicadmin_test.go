@@ -76,13 +76,7 @@ var _ = Describe("Topic administration", func() {
 
 		By("keeping the function while a pipeline uses the cluster")
 		Expect(k8s.Delete(ctx, kc)).To(Succeed())
-		Eventually(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(kc), kc)).To(Succeed())
-			c := conditions.Get(kc.Status.Conditions, v1alpha1.ConditionTopicAdminReady)
-			g.Expect(c).NotTo(BeNil())
-			g.Expect(c.Reason).To(Equal(v1alpha1.ReasonDeleting))
-			g.Expect(c.Message).To(ContainSubstring("waiting for the KafkaPipelines that use this cluster"))
-		}).WithTimeout(waitTimeout).WithPolling(poll).Should(Succeed())
+		waitDeleting(kc, v1alpha1.ConditionTopicAdminReady, "waiting for the KafkaPipelines that use this cluster")
 		Expect(functionGone(fnName)).To(BeFalse(), "the pipeline still administers its topic through the function")
 
 		By("deleting the function and its role once the pipeline is gone")
